@@ -1,0 +1,45 @@
+"""Writing to the audit trail. Call inside the transaction of the change it records."""
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import current_ip
+from .models import AuditChainHead, AuditEvent
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain.
+
+    Runs in the caller's transaction (opening one if there is none), so that
+    the event and the change it records commit together or not at all.
+    """
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            sequence=head.last_sequence + 1,
+            at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_name=(actor.get_username() if actor is not None and actor.is_authenticated else ""),
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=str(obj)[:200] if obj is not None else "",
+            ip_address=ip_address or current_ip.get(),
+            changes=changes or {},
+            previous_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        head.last_sequence = event.sequence
+        head.last_hash = event.hash
+        head.save(update_fields=["last_sequence", "last_hash"])
+    return event

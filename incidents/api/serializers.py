@@ -1,0 +1,146 @@
+"""Serializers check input (400 with field errors); services check the rules of the process."""
+
+from rest_framework import serializers
+
+from organisation.models import CorporateFunction, ServiceArea, Team
+
+from ..choices import ActionStatus, Decision, Kind, Proposal, Step
+from ..models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
+from ..services import CR1_FIELDS, FORM_FIELDS
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = IncidentEvent
+        fields = ["step", "actor", "at", "from_stage", "to_stage", "text", "proposal"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = CeoDecision
+        fields = ["id", "decision", "is_final", "rationale", "comments", "decided_by", "decided_at"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    owner = serializers.StringRelatedField()
+
+    class Meta:
+        model = Action
+        fields = ["id", "description", "owner", "due_date", "status", "evidence", "version", "completed_at"]
+
+
+class CaseReviewSerializer(serializers.ModelSerializer):
+    reviewer = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseReview
+        fields = ["status", "reviewer", "commissioned_at", "submitted_at", "signed_off_at", *CR1_FIELDS]
+
+
+class IncidentListSerializer(serializers.ModelSerializer):
+    criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    place = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = ["id", "reference", "kind", "stage", "version", "title", "place", "criteria", "stage_due",
+                  "created_at", "submitted_at"]
+
+    def get_place(self, obj) -> str:
+        return str(obj.place) if obj.place else ""
+
+
+class IncidentDetailSerializer(IncidentListSerializer):
+    events = EventSerializer(many=True, read_only=True)
+    decisions = DecisionSerializer(many=True, read_only=True)
+    actions = ActionSerializer(many=True, read_only=True)
+    case_review = serializers.SerializerMethodField()
+
+    class Meta(IncidentListSerializer.Meta):
+        fields = IncidentListSerializer.Meta.fields + [*FORM_FIELDS, "learning_identified", "source_system",
+                                                       "source_reference", "events", "decisions", "actions", "case_review"]
+
+    def get_case_review(self, obj) -> dict | None:
+        review = getattr(obj, "review", None)
+        return CaseReviewSerializer(review).data if review else None
+
+
+class IncidentWriteSerializer(serializers.Serializer):
+    """The SIN form. Every text is optional while a draft; submission checks completeness."""
+
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.CASE)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    service_area = serializers.PrimaryKeyRelatedField(queryset=ServiceArea.objects.all(), required=False, allow_null=True)
+    function = serializers.PrimaryKeyRelatedField(queryset=CorporateFunction.objects.all(), required=False, allow_null=True)
+    criteria = serializers.ListField(child=serializers.SlugField(max_length=50), required=False, default=list, max_length=30)
+    version = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    title = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    other_description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    children = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    case_reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    court = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    incident_date = serializers.DateField(required=False, allow_null=True)
+    aware_date = serializers.DateField(required=False, allow_null=True)
+    what_happened = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    cafcass_involvement = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    other_agencies = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    media_risk = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    immediate_actions = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+
+
+class StepSerializer(serializers.Serializer):
+    """One step of the workflow. Which fields count depends on the step (see the OpenAPI description)."""
+
+    version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    analysis = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    proposal = serializers.ChoiceField(choices=Proposal.choices, required=False, allow_blank=True, default="")
+    decision = serializers.ChoiceField(choices=Decision.choices, required=False, allow_blank=True, default="")
+    rationale = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    comments = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    briefing_title = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    briefing_text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    action_description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    action_owner = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1)
+    action_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CaseReviewWriteSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    submit = serializers.BooleanField(default=False)
+    summary = serializers.CharField(max_length=50000, required=False, allow_blank=True)
+    chronology = serializers.CharField(max_length=50000, required=False, allow_blank=True)
+    analysis_of_practice = serializers.CharField(max_length=50000, required=False, allow_blank=True)
+    findings = serializers.CharField(max_length=50000, required=False, allow_blank=True)
+    learning_identified = serializers.CharField(max_length=50000, required=False, allow_blank=True)
+    recommendations = serializers.CharField(max_length=50000, required=False, allow_blank=True)
+
+
+class ActionCreateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    description = serializers.CharField(max_length=5000)
+    owner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    due_date = serializers.DateField()
+
+
+class ActionUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    evidence = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+
+class BriefingSerializer(serializers.ModelSerializer):
+    incident_reference = serializers.CharField(source="incident.reference")
+
+    class Meta:
+        model = Briefing
+        fields = ["id", "incident_reference", "audience", "title", "text", "shared_at"]
+
+
+API_STEPS = [s.value for s in (Step.SUBMIT, Step.AD_ANALYSE, Step.AD_RETURN, Step.OD_SIGN_OFF, Step.OD_RETURN,
+                               Step.OD_NOT_NOTIFIABLE, Step.CEO_DECISION, Step.CR1_RETURN, Step.CR1_SIGN_OFF,
+                               Step.CEO_FINAL_DECISION, Step.LEARNING_RECORD, Step.CLOSE)]

@@ -1,0 +1,200 @@
+"""The API: the same services and the same visibility as the pages.
+
+A record outside a person's visibility answers 404; a field error 400; a
+step refused by a rule of the process 403 (wrong person) or 409 (wrong stage,
+or changed meanwhile).
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import services
+from ..choices import Step
+from ..models import Action
+from ..selectors import briefings_visible_to, incident_detail, incident_list, incidents_visible_to
+from .serializers import (
+    API_STEPS,
+    ActionCreateSerializer,
+    ActionSerializer,
+    ActionUpdateSerializer,
+    BriefingSerializer,
+    CaseReviewSerializer,
+    CaseReviewWriteSerializer,
+    IncidentDetailSerializer,
+    IncidentListSerializer,
+    IncidentWriteSerializer,
+    StepSerializer,
+)
+
+
+def _service(call):
+    """Run a service, turning its field errors into a 400 with the fields named."""
+    try:
+        return call()
+    except DjangoValidationError as error:
+        raise DRFValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}) from error
+
+
+def _form_data(data) -> services.FormData:
+    return services.FormData(criteria=data.get("criteria", []), values={k: data[k] for k in services.FORM_FIELDS if k in data})
+
+
+def _detail(request, pk):
+    incident = incident_detail(request.user, pk)
+    return Response(IncidentDetailSerializer(incident).data)
+
+
+class IncidentListCreate(generics.ListAPIView):
+    serializer_class = IncidentListSerializer
+
+    def get_queryset(self):
+        return incident_list(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=IncidentWriteSerializer, responses={201: IncidentDetailSerializer})
+    def post(self, request):
+        serializer = IncidentWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        incident = _service(lambda: services.incident_create(
+            actor=request.user, kind=data["kind"], team=data.get("team"), service_area=data.get("service_area"),
+            function=data.get("function"), data=_form_data(data)))
+        response = _detail(request, incident.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class IncidentDetail(APIView):
+    serializer_class = IncidentDetailSerializer
+
+    @extend_schema(responses=IncidentDetailSerializer)
+    def get(self, request, pk: int):
+        incident = incident_detail(request.user, pk)
+        services.incident_viewed(actor=request.user, incident=incident)
+        return Response(IncidentDetailSerializer(incident).data)
+
+    @extend_schema(request=IncidentWriteSerializer, responses=IncidentDetailSerializer)
+    def patch(self, request, pk: int):
+        incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+        serializer = IncidentWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        version = data.get("version")
+        if version is None:
+            raise DRFValidationError({"version": ["This field is required."]})
+        if "criteria" not in request.data:
+            data["criteria"] = list(incident.criteria.values_list("code", flat=True))
+        _service(lambda: services.incident_update_draft(actor=request.user, incident_id=incident.pk,
+                                                        expected_version=version, data=_form_data(data)))
+        return _detail(request, pk)
+
+
+class IncidentStep(APIView):
+    serializer_class = StepSerializer
+
+    @extend_schema(
+        request=StepSerializer, responses=IncidentDetailSerializer,
+        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=API_STEPS)],
+        description="Take one step of the workflow. Every step needs `version` (the record's version you saw). "
+        "ad_analyse: analysis, proposal. ad_return, od_return, cr1_return: text. od_sign_off, cr1_sign_off: text (optional). "
+        "od_not_notifiable: text (rationale). ceo_decision, ceo_final_decision: decision, rationale, briefing_title and "
+        "briefing_text when sharing, action_* for further action; comments for the final decision. "
+        "learning_record: text. close: nothing more.",
+    )
+    def post(self, request, pk: int, step: str):
+        if step not in API_STEPS:
+            raise NotFound("No such step.")
+        incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+        serializer = StepSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        common = {"actor": request.user, "incident_id": incident.pk, "expected_version": d["version"]}
+        action = None
+        if d["action_description"]:
+            owner = get_user_model().objects.filter(pk=d["action_owner"], is_active=True).first() if d["action_owner"] else None
+            action = services.RequestedAction(d["action_description"], owner, d["action_due_date"])
+        calls = {
+            Step.SUBMIT: lambda: services.incident_submit(**common),
+            Step.AD_ANALYSE: lambda: services.incident_ad_analyse(**common, analysis=d["analysis"], proposal=d["proposal"]),
+            Step.AD_RETURN: lambda: services.incident_ad_return(**common, questions=d["text"]),
+            Step.OD_SIGN_OFF: lambda: services.incident_od_sign_off(**common, comment=d["text"]),
+            Step.OD_RETURN: lambda: services.incident_od_return(**common, reason=d["text"]),
+            Step.OD_NOT_NOTIFIABLE: lambda: services.incident_od_not_notifiable(**common, rationale=d["text"]),
+            Step.CEO_DECISION: lambda: services.incident_ceo_decide(
+                **common, decision=d["decision"], rationale=d["rationale"], briefing_title=d["briefing_title"],
+                briefing_text=d["briefing_text"], action=action),
+            Step.CEO_FINAL_DECISION: lambda: services.incident_ceo_final_decide(
+                **common, decision=d["decision"], rationale=d["rationale"], comments=d["comments"],
+                briefing_title=d["briefing_title"], briefing_text=d["briefing_text"], action=action),
+            Step.CR1_RETURN: lambda: services.case_review_return(**common, reason=d["text"]),
+            Step.CR1_SIGN_OFF: lambda: services.case_review_sign_off(**common, comment=d["text"]),
+            Step.LEARNING_RECORD: lambda: services.incident_record_learning(**common, learning=d["text"]),
+            Step.CLOSE: lambda: services.incident_close(**common),
+        }
+        _service(calls[Step(step)])
+        return _detail(request, pk)
+
+
+class CaseReviewView(APIView):
+    serializer_class = CaseReviewSerializer
+
+    @extend_schema(responses=CaseReviewSerializer)
+    def get(self, request, pk: int):
+        incident = incident_detail(request.user, pk)
+        if incident.review is None:
+            raise NotFound("No case review has been commissioned.")
+        return Response(CaseReviewSerializer(incident.review).data)
+
+    @extend_schema(request=CaseReviewWriteSerializer, responses=CaseReviewSerializer)
+    def put(self, request, pk: int):
+        incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+        serializer = CaseReviewWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        values = {k: d[k] for k in services.CR1_FIELDS if k in d}
+        review = _service(lambda: services.case_review_save(actor=request.user, incident_id=incident.pk,
+                                                            expected_version=d["version"], values=values, submit=d["submit"]))
+        return Response(CaseReviewSerializer(review).data)
+
+
+class ActionCreate(APIView):
+    serializer_class = ActionSerializer
+
+    @extend_schema(request=ActionCreateSerializer, responses={201: ActionSerializer})
+    def post(self, request, pk: int):
+        incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+        serializer = ActionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        owner = get_user_model().objects.filter(pk=d["owner"], is_active=True).first()
+        action = _service(lambda: services.action_add(
+            actor=request.user, incident_id=incident.pk, expected_version=d["version"],
+            action=services.RequestedAction(d["description"], owner, d["due_date"])))
+        return Response(ActionSerializer(action).data, status=status.HTTP_201_CREATED)
+
+
+class ActionUpdate(APIView):
+    serializer_class = ActionSerializer
+
+    @extend_schema(request=ActionUpdateSerializer, responses=ActionSerializer)
+    def patch(self, request, pk: int):
+        action = get_object_or_404(Action.objects.filter(incident__in=incidents_visible_to(request.user)), pk=pk)
+        serializer = ActionUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        saved = _service(lambda: services.action_update(actor=request.user, action_id=action.pk, expected_version=d["version"],
+                                                        status=d["status"], evidence=d["evidence"]))
+        return Response(ActionSerializer(saved).data)
+
+
+class BriefingList(generics.ListAPIView):
+    serializer_class = BriefingSerializer
+
+    def get_queryset(self):
+        return briefings_visible_to(self.request.user).order_by("-shared_at", "-id")

@@ -1,0 +1,165 @@
+"""Reads of incidents. `incidents_visible_to(user)` is the one place that decides who sees what.
+
+Every list, detail page, export, search and API endpoint starts from it
+(DESIGN.md, "read the whole record"):
+- the author, the local manager of the team, the AD of the service area, the
+  OD of the region, the Head of Profession of the function: their place;
+- Core CMT and the CEO: every incident once CMT has been alerted;
+- NIS reviewers: every incident whose case review has been commissioned.
+Board members and the Chair read briefings only (`briefings_visible_to`).
+An administrator reads no incident by virtue of that role.
+"""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from organisation.choices import Role
+from organisation.selectors import access_for
+
+from .choices import FINISHED_ACTION_STATUSES, Audience, Stage
+from .models import Action, Briefing, CaseReview, Incident, IncidentEvent
+
+
+def incidents_visible_to(user) -> QuerySet[Incident]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Incident.objects.none()
+    access = access_for(user)
+    condition = Q(author_id=user.pk)
+    if access.team_ids:
+        condition |= Q(team_id__in=access.team_ids)
+    if access.service_area_ids:
+        condition |= Q(service_area_id__in=access.service_area_ids)
+    if access.region_ids:
+        condition |= Q(region_id__in=access.region_ids)
+    if access.function_ids:
+        condition |= Q(function_id__in=access.function_ids)
+    if access.has(Role.CMT_MEMBER, Role.CEO):
+        condition |= Q(notified_at__isnull=False)
+    if access.has(Role.NIS_REVIEWER):
+        condition |= Q(review_commissioned_at__isnull=False)
+    return Incident.objects.filter(condition)
+
+
+def incident_list(user) -> QuerySet[Incident]:
+    """Visible incidents with what a list row shows, in a fixed number of queries."""
+    return (
+        incidents_visible_to(user)
+        .select_related("team", "service_area", "region", "function", "author")
+        .prefetch_related("criteria")
+    )
+
+
+def incident_detail(user, pk: int) -> Incident:
+    """One visible incident with everything the detail page shows; Http404 outside the person's scope."""
+    from django.shortcuts import get_object_or_404
+
+    queryset = incident_list(user).prefetch_related(
+        Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
+        Prefetch("decisions__briefing"),
+        "decisions__decided_by",
+        Prefetch("actions", queryset=Action.objects.select_related("owner")),
+    )
+    incident = get_object_or_404(queryset, pk=pk)
+    incident.review = CaseReview.objects.filter(incident=incident).select_related("reviewer", "signed_off_by", "sign_off_by").first()
+    return incident
+
+
+def briefings_visible_to(user) -> QuerySet[Briefing]:
+    """Board members read what was shared with the Board; the Chair also reads "Chair only"."""
+    access = access_for(user)
+    audiences = []
+    if access.has(Role.BOARD_MEMBER, Role.CHAIR):
+        audiences.append(Audience.BOARD)
+    if access.has(Role.CHAIR):
+        audiences.append(Audience.CHAIR)
+    return Briefing.objects.filter(audience__in=audiences).select_related("incident")
+
+
+def awaiting_action_filter(user) -> Q:
+    """The incidents at a stage where this person is the one who must act next."""
+    access = access_for(user)
+    condition = Q(stage__in=[Stage.DRAFT, Stage.RETURNED], author_id=user.pk)
+    if access.service_area_ids:
+        areas = Q(service_area_id__in=access.service_area_ids)
+        condition |= Q(stage=Stage.WITH_AD) & areas & ~Q(author_id=user.pk)
+        condition |= Q(stage=Stage.ACTIONS) & areas
+    if access.function_ids:
+        condition |= Q(stage=Stage.ACTIONS, function_id__in=access.function_ids)
+    if access.region_ids:
+        condition |= Q(stage=Stage.WITH_OD, region_id__in=access.region_ids)
+        condition |= Q(
+            stage=Stage.CR1_SIGN_OFF,
+            region_id__in=access.region_ids,
+            case_review__sign_off_by__isnull=True,
+        )
+    condition |= Q(stage=Stage.CR1_SIGN_OFF, case_review__sign_off_by_id=user.pk)
+    if access.has(Role.NIS_REVIEWER):
+        condition |= Q(stage=Stage.CASE_REVIEW)
+    if access.has(Role.CEO):
+        condition |= Q(stage__in=[Stage.FINAL_DECISION, Stage.NOTIFIED])
+    return condition
+
+
+def incidents_awaiting_action(user) -> QuerySet[Incident]:
+    return incident_list(user).filter(awaiting_action_filter(user)).order_by("stage_due", "created_at")
+
+
+def actions_awaiting(user) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(owner=user, incident__in=incidents_visible_to(user))
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .select_related("incident", "incident__team", "incident__function", "incident__service_area")
+    )
+
+
+def home_sections_for(user) -> list[dict]:
+    from .workflow import next_step_label
+
+    incidents = list(incidents_awaiting_action(user)[:50])
+    access = access_for(user)
+    sections = [
+        {
+            "title": "Incidents awaiting your action",
+            "rows": [
+                {
+                    "reference": incident.display_reference,
+                    "url": incident.get_absolute_url(),
+                    "what": next_step_label(incident),
+                    "place": incident.place,
+                    "due": incident.stage_due,
+                }
+                for incident in incidents
+            ],
+            "empty": "No incident is waiting for you.",
+        },
+        {
+            "title": "Actions you own",
+            "rows": [
+                {
+                    "reference": action.incident.display_reference,
+                    "url": action.incident.get_absolute_url() + "#actions",
+                    "what": action.description,
+                    "place": action.incident.place,
+                    "due": action.due_date,
+                }
+                for action in actions_awaiting(user)[:50]
+            ],
+            "empty": "You own no open action.",
+        },
+    ]
+    if access.has(Role.BOARD_MEMBER, Role.CHAIR):
+        briefings = list(briefings_visible_to(user)[:20])
+        sections.append(
+            {
+                "title": "Briefings shared with you",
+                "rows": [
+                    {"reference": b.incident.display_reference, "url": b.get_absolute_url(), "what": b.title, "place": b.get_audience_display(), "due": None}
+                    for b in briefings
+                ],
+                "empty": "No briefing has been shared with you.",
+            }
+        )
+    return sections
+
+
+def incident_counts_by_stage(user) -> dict[str, int]:
+    return dict(incidents_visible_to(user).values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))

@@ -1,0 +1,411 @@
+"""Pages for serious incidents. Every page starts from the visibility selector;
+every change goes through a service in incidents.services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.exceptions import BusinessRuleError, StaleRecord
+from organisation.choices import Role
+from organisation.selectors import access_for, people_with_role
+
+from . import services
+from .choices import Kind, Stage, Step
+from .forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AnalysisForm,
+    CaseReviewForm,
+    DecisionForm,
+    IncidentFilterForm,
+    IncidentForm,
+    TextStepForm,
+    place_choices_for_case,
+    place_choices_for_non_case,
+    resolve_place,
+)
+from .models import Action
+from .selectors import (
+    awaiting_action_filter,
+    briefings_visible_to,
+    incident_detail as select_incident_detail,
+    incident_list as select_incident_list,
+    incidents_visible_to,
+)
+from .workflow import next_step_label
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's field errors beside the fields (others at the top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _run(request, form, call):
+    """Call a service; on a refused rule or a field error keep the form as typed."""
+    try:
+        return call()
+    except ValidationError as error:
+        _apply_errors(form, error)
+    except StaleRecord as error:
+        form.add_error(None, error.message)
+    except BusinessRuleError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+# --- lists -------------------------------------------------------------------
+
+
+def _filtered(request, queryset):
+    form = IncidentFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            queryset = queryset.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"]))
+        if data["stage"]:
+            queryset = queryset.filter(stage=data["stage"])
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["criterion"]:
+            queryset = queryset.filter(criteria=data["criterion"])
+        if data["region"]:
+            queryset = queryset.filter(region=data["region"])
+        if data["service_area"]:
+            queryset = queryset.filter(service_area=data["service_area"])
+        if data["submitted_from"]:
+            queryset = queryset.filter(submitted_at__date__gte=data["submitted_from"])
+        if data["submitted_to"]:
+            queryset = queryset.filter(submitted_at__date__lte=data["submitted_to"])
+    return form, queryset
+
+
+def _list_page(request, queryset, title: str, list_name: str):
+    form, queryset = _filtered(request, queryset)
+    page = Paginator(queryset.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for incident in page.object_list:
+        incident.next_step = next_step_label(incident)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "incidents/incident_list.html", {
+        "title": title, "page": page, "filter_form": form, "query": query.urlencode(), "list_name": list_name,
+    })
+
+
+def incident_list(request):
+    return _list_page(request, select_incident_list(request.user), "All incidents you can see", "all")
+
+
+def incident_awaiting(request):
+    queryset = select_incident_list(request.user).filter(awaiting_action_filter(request.user))
+    return _list_page(request, queryset, "Incidents awaiting your action", "awaiting")
+
+
+def incident_mine(request):
+    return _list_page(request, select_incident_list(request.user).filter(author=request.user), "Incidents you wrote", "mine")
+
+
+# --- the form -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def incident_create(request):
+    kind = request.GET.get("kind") or request.POST.get("kind") or Kind.CASE
+    if kind not in Kind.values:
+        raise Http404
+    places = place_choices_for_case(request.user) if kind == Kind.CASE else place_choices_for_non_case(request.user)
+    if not places:
+        raise PermissionDenied
+    form = IncidentForm(request.POST or None, kind=kind, places=places, creating=True)
+    if request.method == "POST" and form.is_valid():
+        incident = _run(request, form, lambda: services.incident_create(
+            actor=request.user, kind=kind, data=form.form_data(), **resolve_place(form.cleaned_data["place"])))
+        if incident is not None:
+            messages.success(request, "Draft saved. You can come back to it at any time before you submit it.")
+            return redirect("incidents:detail", pk=incident.pk)
+    access = access_for(request.user)
+    return render(request, "incidents/incident_form.html", {
+        "form": form, "kind": kind, "creating": True,
+        "can_write_other_kind": bool(place_choices_for_non_case(request.user)) if kind == Kind.CASE else bool(place_choices_for_case(request.user)),
+        "access": access,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def incident_edit(request, pk: int):
+    incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+    if not request.user.has_perm("incidents.edit_draft", incident):
+        raise PermissionDenied
+    initial = {name: getattr(incident, name) for name in services.FORM_FIELDS}
+    initial["criteria"] = list(incident.criteria.values_list("code", flat=True))
+    initial["version"] = incident.version
+    form = IncidentForm(request.POST or None, initial=initial, kind=incident.kind)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.incident_update_draft(
+            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], data=form.form_data()))
+        if saved is not None and "save_and_submit" in request.POST:
+            # The draft is saved first, so nothing typed is lost if something is missing.
+            submitted = _run(request, form, lambda: services.incident_submit(
+                actor=request.user, incident_id=incident.pk, expected_version=saved.version))
+            if submitted is not None:
+                messages.success(request, f"The incident has been submitted. Its reference is {submitted.reference}.")
+                return redirect("incidents:detail", pk=incident.pk)
+            form.data = form.data.copy()
+            form.data["version"] = saved.version
+        elif saved is not None:
+            messages.success(request, "Your changes are saved.")
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/incident_form.html", {"form": form, "incident": incident, "kind": incident.kind})
+
+
+@require_http_methods(["POST"])
+def incident_submit(request, pk: int):
+    incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+    try:
+        services.incident_submit(actor=request.user, incident_id=incident.pk, expected_version=int(request.POST.get("version") or 0))
+    except ValidationError as error:
+        messages.error(request, "The form is not complete yet: " + "; ".join(m for ms in error.message_dict.values() for m in ms) + ".")
+        return redirect("incidents:edit", pk=incident.pk)
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+        return redirect("incidents:detail", pk=incident.pk)
+    messages.success(request, "The incident has been submitted.")
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+# --- the detail page and its steps ------------------------------------------------
+
+
+def _owners_for(incident):
+    """People an action can be given to: those who work on this incident's place, and the central teams."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    place = Q(role_assignments__team=incident.team_id) if incident.team_id else Q(pk__in=[])
+    if incident.service_area_id:
+        place |= Q(role_assignments__service_area=incident.service_area_id)
+    if incident.region_id:
+        place |= Q(role_assignments__region=incident.region_id)
+    if incident.function_id:
+        place |= Q(role_assignments__function=incident.function_id)
+    place |= Q(role_assignments__role__in=[Role.LEARNING_LEAD, Role.NIS_REVIEWER])
+    return User.objects.filter(place, is_active=True).distinct().order_by("last_name", "first_name")
+
+
+STEP_FORMS = {
+    Step.AD_ANALYSE: ("incidents.ad_analyse", "Add your analysis and proposal"),
+    Step.AD_RETURN: ("incidents.ad_return", "Return to the author with questions"),
+    Step.OD_SIGN_OFF: ("incidents.od_sign_off", "Sign off and alert Core CMT"),
+    Step.OD_RETURN: ("incidents.od_return", "Return to the Assistant Director"),
+    Step.OD_NOT_NOTIFIABLE: ("incidents.od_not_notifiable", "Record that it does not meet the criteria"),
+    Step.CEO_DECISION: ("incidents.ceo_decide", "Record a decision"),
+    Step.CEO_FINAL_DECISION: ("incidents.ceo_decide", "Record the final decision"),
+    Step.CR1_RETURN: ("incidents.sign_off_case_review", "Return the case review"),
+    Step.CR1_SIGN_OFF: ("incidents.sign_off_case_review", "Sign off the case review and send it to Core CMT"),
+    Step.LEARNING_RECORD: ("incidents.record_learning", "Record the learning identified"),
+    Step.CLOSE: ("incidents.close", "Close the incident"),
+}
+
+TEXT_STEPS = {
+    Step.AD_RETURN: dict(label="Questions for the author", submit="Return to the author"),
+    Step.OD_SIGN_OFF: dict(label="Comment", submit="Sign off and alert Core CMT", required=False, hint="Optional."),
+    Step.OD_RETURN: dict(label="What the Assistant Director should look at again", submit="Return to the Assistant Director"),
+    Step.OD_NOT_NOTIFIABLE: dict(label="Rationale", submit="Record that it does not meet the criteria"),
+    Step.CR1_RETURN: dict(label="What needs changing", submit="Return the case review"),
+    Step.CR1_SIGN_OFF: dict(label="Comment", submit="Sign off and send to Core CMT", required=False, hint="Optional."),
+    Step.LEARNING_RECORD: dict(label="Learning identified", submit="Record the learning"),
+    Step.CLOSE: dict(label="Closing note", submit="Close the incident", required=False, hint="Optional."),
+}
+
+
+def _steps_for(user, incident) -> list[tuple[str, str]]:
+    """The steps this person may take on this incident now (for the detail page's buttons)."""
+    from .workflow import ACTION_STAGES, transition_for
+
+    offered = []
+    for step, (perm, label) in STEP_FORMS.items():
+        if step == Step.LEARNING_RECORD:
+            allowed_stage = incident.stage in ACTION_STAGES
+        else:
+            transition = transition_for(incident.kind, step)
+            allowed_stage = transition is not None and incident.stage in transition.from_stages
+        if allowed_stage and user.has_perm(perm, incident):
+            offered.append((step.value, label))
+    return offered
+
+
+def _step_form(step, incident, user, data=None):
+    initial = {"version": incident.version}
+    if step == Step.AD_ANALYSE:
+        return AnalysisForm(data, initial=initial)
+    if step in (Step.CEO_DECISION, Step.CEO_FINAL_DECISION):
+        return DecisionForm(data, initial=initial, final=step == Step.CEO_FINAL_DECISION, owners=_owners_for(incident))
+    if step == Step.LEARNING_RECORD:
+        initial["text"] = incident.learning_identified
+    return TextStepForm(data, initial=initial, **TEXT_STEPS[step])
+
+
+def _call_step(step, user, incident, form):
+    data = form.cleaned_data
+    common = {"actor": user, "incident_id": incident.pk, "expected_version": data["version"]}
+    text = data.get("text", "")
+    if step == Step.AD_ANALYSE:
+        return services.incident_ad_analyse(**common, analysis=data["analysis"], proposal=data["proposal"])
+    if step == Step.AD_RETURN:
+        return services.incident_ad_return(**common, questions=text)
+    if step == Step.OD_SIGN_OFF:
+        return services.incident_od_sign_off(**common, comment=text)
+    if step == Step.OD_RETURN:
+        return services.incident_od_return(**common, reason=text)
+    if step == Step.OD_NOT_NOTIFIABLE:
+        return services.incident_od_not_notifiable(**common, rationale=text)
+    if step in (Step.CEO_DECISION, Step.CEO_FINAL_DECISION):
+        action = None
+        if data.get("action_description"):
+            action = services.RequestedAction(data["action_description"], data.get("action_owner"), data.get("action_due_date"))
+        kwargs = dict(decision=data["decision"], rationale=data["rationale"], briefing_title=data.get("briefing_title", ""),
+                      briefing_text=data.get("briefing_text", ""), action=action)
+        if step == Step.CEO_FINAL_DECISION:
+            return services.incident_ceo_final_decide(**common, comments=data.get("comments", ""), **kwargs)
+        return services.incident_ceo_decide(**common, **kwargs)
+    if step == Step.CR1_RETURN:
+        return services.case_review_return(**common, reason=text)
+    if step == Step.CR1_SIGN_OFF:
+        return services.case_review_sign_off(**common, comment=text)
+    if step == Step.LEARNING_RECORD:
+        return services.incident_record_learning(**common, learning=text)
+    if step == Step.CLOSE:
+        return services.incident_close(**common)
+    raise Http404
+
+
+def incident_detail(request, pk: int):
+    incident = select_incident_detail(request.user, pk)
+    services.incident_viewed(actor=request.user, incident=incident)
+    access = access_for(request.user)
+    return render(request, "incidents/incident_detail.html", {
+        "incident": incident,
+        "events": list(incident.events.all()),
+        "decisions": list(incident.decisions.all()),
+        "actions": list(incident.actions.all()),
+        "review": incident.review,
+        "criteria": list(incident.criteria.all()),
+        "steps": _steps_for(request.user, incident),
+        "next_step": next_step_label(incident),
+        "who_acts": _who_acts(incident),
+        "can_edit": incident.stage in (Stage.DRAFT, Stage.RETURNED) and request.user.has_perm("incidents.edit_draft", incident),
+        "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
+        "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in {Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.NOTIFIED, Stage.ACTIONS},
+        "closure_blockers": services.closure_blockers(incident) if incident.stage == Stage.ACTIONS else [],
+        "is_ceo": access.has(Role.CEO),
+    })
+
+
+def _who_acts(incident) -> str:
+    return {
+        Stage.DRAFT: "The author",
+        Stage.RETURNED: "The author",
+        Stage.WITH_AD: f"The Assistant Director of {incident.service_area}",
+        Stage.WITH_OD: f"The Operational Director of {incident.region}",
+        Stage.CASE_REVIEW: "An NIS reviewer",
+        Stage.CR1_SIGN_OFF: "The Operational Service Director",
+        Stage.FINAL_DECISION: "The CEO",
+        Stage.NOTIFIED: "The CEO",
+        Stage.ACTIONS: "The action owners, then the accountable Assistant Director or Head of Profession",
+    }.get(Stage(incident.stage), "Nobody")
+
+
+@require_http_methods(["GET", "POST"])
+def incident_step(request, pk: int, step: str):
+    incident = select_incident_detail(request.user, pk)
+    try:
+        step = Step(step)
+    except ValueError:
+        raise Http404 from None
+    if step not in STEP_FORMS:
+        raise Http404
+    perm, title = STEP_FORMS[step]
+    if not request.user.has_perm(perm, incident):
+        raise PermissionDenied
+    form = _step_form(step, incident, request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(request, form, lambda: _call_step(step, request.user, incident, form))
+        if done is not None:
+            messages.success(request, f"{title}: done.")
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/step_form.html", {"incident": incident, "form": form, "title": title, "step": step})
+
+
+@require_http_methods(["GET", "POST"])
+def case_review_edit(request, pk: int):
+    incident = select_incident_detail(request.user, pk)
+    if incident.review is None or not request.user.has_perm("incidents.write_case_review", incident):
+        raise PermissionDenied
+    review = incident.review
+    initial = {name: getattr(review, name) for name in services.CR1_FIELDS}
+    initial["version"] = incident.version
+    form = CaseReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit_review" in request.POST
+        values = {name: form.cleaned_data[name] for name in services.CR1_FIELDS}
+        saved = _run(request, form, lambda: services.case_review_save(
+            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], values=values, submit=submit))
+        if saved is not None:
+            messages.success(request, "The case review has been submitted for sign-off." if submit else "The case review draft is saved.")
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/case_review_form.html", {"incident": incident, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request, pk: int):
+    incident = select_incident_detail(request.user, pk)
+    if not request.user.has_perm("incidents.add_action", incident):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, initial={"version": incident.version}, owners=_owners_for(incident))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        action = services.RequestedAction(data["action_description"], data["action_owner"], data["action_due_date"])
+        created = _run(request, form, lambda: services.action_add(actor=request.user, incident_id=incident.pk, expected_version=data["version"], action=action))
+        if created is not None:
+            messages.success(request, "The action has been added.")
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/step_form.html", {"incident": incident, "form": form, "title": "Add an action"})
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, action_pk: int):
+    action = get_object_or_404(Action.objects.filter(incident__in=incidents_visible_to(request.user)).select_related("incident"), pk=action_pk)
+    if not request.user.has_perm("incidents.update_action", action):
+        raise PermissionDenied
+    form = ActionUpdateForm(request.POST or None, initial={"version": action.version, "status": action.status, "evidence": action.evidence})
+    if request.method == "POST" and form.is_valid():
+        saved = _run(request, form, lambda: services.action_update(
+            actor=request.user, action_id=action.pk, expected_version=form.cleaned_data["version"],
+            status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"]))
+        if saved is not None:
+            messages.success(request, "The action has been updated.")
+            return redirect("incidents:detail", pk=action.incident_id)
+    return render(request, "incidents/step_form.html", {"incident": action.incident, "form": form, "title": f"Update the action: {action.description[:60]}"})
+
+
+# --- Board and Chair --------------------------------------------------------------
+
+
+def briefing_list(request):
+    page = Paginator(briefings_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "incidents/briefing_list.html", {"page": page})
+
+
+def briefing_detail(request, pk: int):
+    briefing = get_object_or_404(briefings_visible_to(request.user), pk=pk)
+    services.briefing_viewed(actor=request.user, briefing=briefing)
+    return render(request, "incidents/briefing_detail.html", {"briefing": briefing})
