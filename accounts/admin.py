@@ -17,3 +17,4 @@ class UserAdmin(BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Job", {"fields": ("job_title",)}))
     list_display = ["username", "first_name", "last_name", "email", "job_title", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "email"]

@@ -39,8 +39,11 @@ class SessionLimitsMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-            request.session[SIGNED_IN_AT] = signed_in_at
-            request.session[LAST_SEEN_AT] = now
+            if SIGNED_IN_AT not in request.session:
+                request.session[SIGNED_IN_AT] = signed_in_at
+            # Written at most once a minute, so that reading a page does not write the session every time.
+            if now - last_seen_at >= 60 or LAST_SEEN_AT not in request.session:
+                request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
 
 

@@ -22,7 +22,8 @@ def audit_record(
     Runs in the caller's transaction (opening one if there is none), so that
     the event and the change it records commit together or not at all.
     """
-    with transaction.atomic():
+    # No savepoint of its own: inside a step it is part of the step's transaction.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             sequence=head.last_sequence + 1,

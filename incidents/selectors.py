@@ -16,7 +16,7 @@ from organisation.choices import Role
 from organisation.selectors import access_for
 
 from .choices import FINISHED_ACTION_STATUSES, Audience, Stage
-from .models import Action, Briefing, CaseReview, Incident, IncidentEvent
+from .models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:
@@ -52,14 +52,20 @@ def incident_detail(user, pk: int) -> Incident:
     """One visible incident with everything the detail page shows; Http404 outside the person's scope."""
     from django.shortcuts import get_object_or_404
 
-    queryset = incident_list(user).prefetch_related(
-        Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
-        Prefetch("decisions__briefing"),
-        "decisions__decided_by",
-        Prefetch("actions", queryset=Action.objects.select_related("owner")),
+    queryset = (
+        incident_list(user)
+        .select_related("case_review", "case_review__reviewer", "case_review__signed_off_by", "case_review__sign_off_by")
+        .prefetch_related(
+            Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
+            Prefetch("decisions", queryset=CeoDecision.objects.select_related("decided_by", "briefing")),
+            Prefetch("actions", queryset=Action.objects.select_related("owner")),
+        )
     )
     incident = get_object_or_404(queryset, pk=pk)
-    incident.review = CaseReview.objects.filter(incident=incident).select_related("reviewer", "signed_off_by", "sign_off_by").first()
+    try:
+        incident.review = incident.case_review
+    except CaseReview.DoesNotExist:
+        incident.review = None
     return incident
 
 

@@ -70,10 +70,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before the session limits, which tell the person why they were signed out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "audit.context.RequestAddressMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.VerifiedLoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees every authentication failure.
