@@ -30,3 +30,102 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class AlertConfiguration(models.Model):
+    """How alerts are emailed: set by an administrator (one row)."""
+
+    mailbox = models.EmailField(
+        "Serious incident mailbox", blank=True,
+        help_text="Receives a copy of every Core CMT alert (source 2.1, 2.8).",
+    )
+    include_details = models.BooleanField(
+        default=False,
+        help_text="Put the incident's title and stage details in emails. Leave off unless every recipient mailbox is secure.",
+    )
+    attach_case_review = models.BooleanField(
+        "Attach the CR1 as a PDF", default=False,
+        help_text="Attach the signed-off case review to the second Core CMT alert. Only for a secure mailbox.",
+    )
+
+    class Meta:
+        verbose_name = "alert configuration"
+        verbose_name_plural = "alert configuration"
+
+    def __str__(self) -> str:
+        return "Alert configuration"
+
+    @classmethod
+    def current(cls) -> "AlertConfiguration":
+        config, _ = cls.objects.get_or_create(pk=1, defaults={"mailbox": settings.SERIOUS_INCIDENT_MAILBOX})
+        return config
+
+
+class EmailDelivery(models.Model):
+    """One email to one address for one alert: what was sent, how often it was tried, what went wrong.
+
+    Written in the same transaction as the step that causes it; a worker sends
+    it. Sent at least once: see README, "Alerts that are never lost".
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed: needs attention"
+
+    notification = models.OneToOneField(Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="email")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="email_deliveries")
+    reason = models.CharField(max_length=20, choices=Notification.Reason.choices)
+    to_address = models.CharField(max_length=254)
+    is_mailbox_copy = models.BooleanField(default=False)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    message_id = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "email deliveries"
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to_address}"
+
+
+class Reminder(models.Model):
+    """A reminder or escalation sent for a step's deadline: one row each, so each is sent once only."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due in 1 working day"
+        DUE_TODAY = "due_today", "Due today"
+        ESCALATED = "escalated", "Overdue: escalated"
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="reminders")
+    action = models.ForeignKey("incidents.Action", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    # The action's id, or 0 for the incident's own step: part of the unique key
+    # (a NULL would let duplicates through on databases where NULLs are distinct).
+    action_key = models.BigIntegerField(default=0)
+    stage = models.CharField(max_length=20)
+    due_date = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "action_key", "stage", "due_date", "kind"],
+                name="unique_reminder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident}: {self.get_kind_display()}"

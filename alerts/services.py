@@ -1,22 +1,169 @@
-"""Creating and reading notifications. Call `notify` inside the step's transaction."""
+"""Creating notifications and their emails, and delivering the emails.
 
+`notify` runs inside the transaction of the step that causes it: the
+notification rows, the email delivery rows and the queued delivery tasks
+commit with the step or not at all (django-tasks' database backend writes the
+task row in the same transaction).
+"""
+
+import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Notification
+from .emails import compose
+from .models import AlertConfiguration, EmailDelivery, Notification
+
+logger = logging.getLogger(__name__)
+
+CMT_REASONS = frozenset({Notification.Reason.CMT_INITIAL, Notification.Reason.CMT_REVIEW})
+
+
+def _message_id(key: str) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<sin-alert-{key}@{domain}>"
 
 
 def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude=None) -> list[Notification]:
-    """One notification for each distinct recipient (less `exclude`, usually the actor)."""
+    """One in-app notification and one email for each distinct recipient (less `exclude`, usually the actor).
+
+    A Core CMT alert also sends a copy to the serious incident mailbox.
+    """
     seen, rows = set(), []
     for user in recipients:
         if user is None or user.pk in seen or (exclude is not None and user.pk == exclude.pk):
             continue
         seen.add(user.pk)
         rows.append(Notification(recipient=user, incident=incident, reason=reason, message=message[:300]))
-    return Notification.objects.bulk_create(rows)
+    notifications = Notification.objects.bulk_create(rows)
+    config = AlertConfiguration.current()
+    content = compose(incident=incident, reason=reason, message=message, config=config)
+    deliveries = [
+        EmailDelivery(notification=n, incident=incident, reason=reason, to_address=n.recipient.email,
+                      message_id=_message_id(f"n{n.pk}"), **content)
+        for n in notifications
+        if n.recipient.email
+    ]
+    if reason in CMT_REASONS and config.mailbox:
+        stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+        deliveries.append(EmailDelivery(incident=incident, reason=reason, to_address=config.mailbox, is_mailbox_copy=True,
+                                        message_id=_message_id(f"m{incident.pk}-{reason}-{stamp}"), **content))
+    for delivery in EmailDelivery.objects.bulk_create(deliveries):
+        _enqueue(delivery)
+    return notifications
+
+
+def _enqueue(delivery: EmailDelivery, run_after=None) -> None:
+    from .tasks import deliver_email
+
+    task = deliver_email.using(run_after=run_after) if run_after else deliver_email
+    task.enqueue(delivery.pk)
+
+
+def _claim(delivery_id: int) -> EmailDelivery | None:
+    """Take the delivery for sending, unless it was sent already or another worker is sending it now."""
+    with transaction.atomic():
+        delivery = EmailDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None or delivery.status in (EmailDelivery.Status.SENT, EmailDelivery.Status.FAILED):
+            return None
+        now = timezone.now()
+        stuck_after = timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS)
+        if delivery.status == EmailDelivery.Status.SENDING and delivery.claimed_at and now - delivery.claimed_at < stuck_after:
+            return None
+        if delivery.next_attempt_at and delivery.next_attempt_at > now:
+            return None
+        delivery.status = EmailDelivery.Status.SENDING
+        delivery.claimed_at = now
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "claimed_at", "attempts"])
+        return delivery
+
+
+def _attachments(delivery: EmailDelivery) -> list[tuple[str, bytes, str]]:
+    """The CR1 as a PDF, only when an administrator switched that on for a secure mailbox."""
+    if delivery.reason != Notification.Reason.CMT_REVIEW or not AlertConfiguration.current().attach_case_review:
+        return []
+    try:
+        from documents.services import incident_pdf
+    except ImportError:  # the documents app is not installed
+        return []
+    return [(f"{delivery.incident.reference}-CR1.pdf", incident_pdf(delivery.incident), "application/pdf")]
+
+
+def delivery_send(*, delivery_id: int) -> str:
+    """Send one email; record success, or the error and when to try again. Returns the resulting status."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return "skipped"
+    try:
+        email = EmailMultiAlternatives(
+            subject=delivery.subject, body=delivery.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[delivery.to_address], headers={"Message-ID": delivery.message_id},
+            connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
+        )
+        email.attach_alternative(delivery.body_html, "text/html")
+        for name, content, mimetype in _attachments(delivery):
+            email.attach(name, content, mimetype)
+        email.send(fail_silently=False)
+    except Exception as error:  # any failure of the mail server or the address: record it, retry later
+        return _record_failure(delivery, error)
+    with transaction.atomic():
+        EmailDelivery.objects.filter(pk=delivery.pk).update(
+            status=EmailDelivery.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+        )
+    return EmailDelivery.Status.SENT
+
+
+def _record_failure(delivery: EmailDelivery, error: Exception) -> str:
+    retries = settings.EMAIL_RETRY_MINUTES
+    message = f"{type(error).__name__}: {error}"[:2000]
+    logger.warning("Email %s to %s failed (attempt %s): %s", delivery.pk, delivery.to_address, delivery.attempts, message)
+    with transaction.atomic():
+        if delivery.attempts > len(retries):
+            EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.FAILED, last_error=message, next_attempt_at=None)
+            return EmailDelivery.Status.FAILED
+        next_attempt = timezone.now() + timedelta(minutes=retries[delivery.attempts - 1])
+        EmailDelivery.objects.filter(pk=delivery.pk).update(
+            status=EmailDelivery.Status.PENDING, last_error=message, next_attempt_at=next_attempt
+        )
+        _enqueue(delivery, run_after=next_attempt)
+    return EmailDelivery.Status.PENDING
+
+
+def delivery_resend(*, actor, delivery_id: int) -> EmailDelivery:
+    """An administrator sends a delivery again (after fixing an address, say)."""
+    from audit.services import audit_record
+
+    with transaction.atomic():
+        delivery = EmailDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery.status = EmailDelivery.Status.PENDING
+        delivery.next_attempt_at = None
+        delivery.claimed_at = None
+        delivery.attempts = 0
+        delivery.save(update_fields=["status", "next_attempt_at", "claimed_at", "attempts"])
+        audit_record(actor=actor, action="email.resend", obj=delivery, changes={"to": delivery.to_address})
+        _enqueue(delivery)
+    return delivery
+
+
+def deliveries_recover() -> int:
+    """Queue again every delivery that waits with no live task: its retry time has passed,
+    or a worker stopped while sending it. Sending checks the row, so a queued twin does nothing."""
+    now = timezone.now()
+    stuck = now - timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS)
+    waiting = EmailDelivery.objects.filter(status=EmailDelivery.Status.PENDING, next_attempt_at__lte=now - timedelta(minutes=1))
+    waiting |= EmailDelivery.objects.filter(status=EmailDelivery.Status.PENDING, next_attempt_at__isnull=True, created_at__lte=stuck)
+    waiting |= EmailDelivery.objects.filter(status=EmailDelivery.Status.SENDING, claimed_at__lte=stuck)
+    count = 0
+    with transaction.atomic():
+        for delivery in waiting:
+            _enqueue(delivery)
+            count += 1
+    return count
 
 
 def notification_mark_read(*, user, notification_id: int) -> None:

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from organisation.selectors import access_for
 
+from alerts.selectors import unread_count
+
 from .navigation import navigation_for
 
 
@@ -14,8 +16,14 @@ def service(request):
     if user is not None and user.is_authenticated:
         access = access_for(user)
         context["my_roles"] = [str(assignment) for assignment in access.assignments]
+        unread = unread_count(user)
+        context["unread_notifications"] = unread
         context["navigation"] = [
-            {"text": text, "href": reverse(url_name), "active": request.path == reverse(url_name)}
+            {
+                "text": f"{text} ({unread} unread)" if url_name == "alerts:list" and unread else text,
+                "href": reverse(url_name),
+                "active": request.path == reverse(url_name),
+            }
             for text, url_name in navigation_for(user)
         ]
     return context

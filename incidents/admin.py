@@ -6,7 +6,7 @@ not read incident content by virtue of that role (DESIGN.md).
 
 from django.contrib import admin
 
-from .models import CaseReview, Criterion
+from .models import CaseReview, Criterion, DeadlineSetting
 
 
 @admin.register(Criterion)
@@ -35,3 +35,10 @@ class CaseReviewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DeadlineSetting)
+class DeadlineSettingAdmin(admin.ModelAdmin):
+    """Working days allowed for each step; a stage without a row uses the default in the README."""
+
+    list_display = ["stage", "working_days"]

@@ -1,6 +1,6 @@
 """Forms for each step. They check input; the services check the rules of the process."""
 
-from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.fields import DateInputField as GdsDateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
@@ -11,6 +11,19 @@ from organisation.models import CorporateFunction, ServiceArea, Team
 from .choices import FINAL_DECISIONS, INITIAL_DECISIONS, ActionStatus, Kind, Proposal, Stage
 from .models import Criterion
 from .services import CR1_FIELDS, FORM_FIELDS, FormData
+
+
+class DateInputField(GdsDateInputField):
+    """The GOV.UK date input, where a year too large for a date is an error, not a crash (OverflowError)."""
+
+    def compress(self, data_list):
+        if any(data_list) and not all(data_list):
+            # A part left out would otherwise drop the whole date without a word.
+            raise forms.ValidationError("Enter the day, month and year", code="incomplete")
+        try:
+            return super().compress(data_list)
+        except OverflowError as error:
+            raise forms.ValidationError("Enter a real date", code="invalid") from error
 
 
 class VersionedForm(forms.Form):
@@ -219,16 +232,18 @@ class IncidentFilterForm(forms.Form):
     stage = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any")] + list(Stage.choices))
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any")] + list(Kind.choices))
     criterion = forms.ModelChoiceField(label="Criterion", required=False, queryset=Criterion.objects.all(), to_field_name="code", empty_label="Any")
-    region = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any")
-    service_area = forms.ModelChoiceField(label="Service area", required=False, queryset=ServiceArea.objects.all(), empty_label="Any")
+    region = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    service_area = forms.TypedChoiceField(label="Service area", required=False, coerce=int, empty_value=None)
     submitted_from = forms.DateField(label="Submitted from", required=False, help_text="For example, 2026-03-27", widget=forms.DateInput(attrs={"type": "date"}))
     submitted_to = forms.DateField(label="Submitted to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
-        from organisation.models import Region
-
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.all()
+        # One query for both lists.
+        areas = list(ServiceArea.objects.select_related("region").order_by("region__name", "name"))
+        regions = sorted({(a.region_id, a.region.name) for a in areas}, key=lambda r: r[1])
+        self.fields["region"].choices = [("", "Any"), *regions]
+        self.fields["service_area"].choices = [("", "Any"), *((a.pk, a.name) for a in areas)]
         self.helper = FormHelper(self)
         self.helper.form_method = "get"
         self.helper.label_size = Size.SMALL

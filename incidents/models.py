@@ -247,3 +247,19 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+
+class DeadlineSetting(models.Model):
+    """How many working days the step awaited at a stage may take; set by an administrator.
+
+    Stages without a row use the defaults in incidents.services.STAGE_DEADLINE_DAYS.
+    """
+
+    stage = models.CharField(max_length=20, choices=Stage.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["stage"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.working_days} working days"

@@ -169,3 +169,50 @@ def home_sections_for(user) -> list[dict]:
 
 def incident_counts_by_stage(user) -> dict[str, int]:
     return dict(incidents_visible_to(user).values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+
+
+def people_to_act(incident: Incident):
+    """Who must take the step awaited now."""
+    from organisation.selectors import people_with_role
+
+    stage = incident.stage
+    if stage in (Stage.DRAFT, Stage.RETURNED):
+        return [incident.author]
+    if stage == Stage.WITH_AD:
+        return people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id)
+    if stage == Stage.WITH_OD:
+        return people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id)
+    if stage == Stage.CASE_REVIEW:
+        review = CaseReview.objects.filter(incident=incident).select_related("reviewer").first()
+        return [review.reviewer] if review and review.reviewer else people_with_role(Role.NIS_REVIEWER)
+    if stage == Stage.CR1_SIGN_OFF:
+        review = CaseReview.objects.filter(incident=incident).select_related("sign_off_by").first()
+        if review and review.sign_off_by:
+            return [review.sign_off_by]
+        return people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id)
+    if stage in (Stage.FINAL_DECISION, Stage.NOTIFIED):
+        return people_with_role(Role.CEO)
+    if stage == Stage.ACTIONS:
+        if incident.service_area_id:
+            return people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id)
+        return people_with_role(Role.HEAD_OF_PROFESSION, function=incident.function_id)
+    return []
+
+
+def escalation_recipients(incident: Incident):
+    """The next level up from whoever must act now: local manager > AD > OD > Core CMT."""
+    from organisation.selectors import people_with_role
+
+    stage = incident.stage
+    cmt = people_with_role(Role.CMT_MEMBER)
+    if stage in (Stage.DRAFT, Stage.RETURNED):
+        if incident.team_id and incident.service_area_id:
+            author_is_ad = incident.service_area_id in access_for(incident.author).service_area_ids
+            if not author_is_ad:
+                return people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id)
+        if incident.region_id:
+            return people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id)
+        return cmt
+    if stage in (Stage.WITH_AD, Stage.ACTIONS) and incident.region_id:
+        return people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id)
+    return cmt

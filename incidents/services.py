@@ -40,11 +40,21 @@ from .choices import (
     Step,
 )
 from .criteria import OTHER_CODE
-from .models import Action, Briefing, CaseReview, CeoDecision, Criterion, Incident, IncidentEvent, ReferenceCounter
+from .models import (
+    Action,
+    Briefing,
+    CaseReview,
+    CeoDecision,
+    Criterion,
+    DeadlineSetting,
+    Incident,
+    IncidentEvent,
+    ReferenceCounter,
+)
 from .workflow import ACTION_STAGES, transition_for
 
-# Working days allowed for the step awaited at each stage (administrators
-# change these through DeadlineSetting in a later release; see README).
+# Working days allowed for the step awaited at each stage, unless an
+# administrator set another number (Administration > Deadline settings).
 STAGE_DEADLINE_DAYS = {
     Stage.DRAFT: 1,
     Stage.RETURNED: 2,
@@ -56,6 +66,13 @@ STAGE_DEADLINE_DAYS = {
     Stage.NOTIFIED: 2,
     Stage.ACTIONS: 60,
 }
+
+def stage_due_date(stage: str) -> date | None:
+    """When the step awaited at `stage` is due: the administrator's setting, else the default, in working days."""
+    setting = DeadlineSetting.objects.filter(stage=stage).values_list("working_days", flat=True).first()
+    days = setting if setting is not None else STAGE_DEADLINE_DAYS.get(Stage(stage))
+    return add_working_days(timezone.localdate(), days) if days else None
+
 
 FORM_FIELDS = [
     "title",
@@ -121,8 +138,7 @@ def _move(incident: Incident, *, actor, step: Step, to_stage: Stage | None, text
     from_stage = incident.stage
     if to_stage is not None:
         incident.stage = to_stage
-        days = STAGE_DEADLINE_DAYS.get(Stage(to_stage))
-        incident.stage_due = add_working_days(timezone.localdate(), days) if days else None
+        incident.stage_due = stage_due_date(to_stage)
     incident.version += 1
     incident.save()
     event = IncidentEvent.objects.create(
@@ -223,7 +239,7 @@ def incident_create(*, actor, kind: str = Kind.CASE, team: Team | None = None, s
                 raise NotAllowed("You can write a non-case SIN only for the service area you lead or the function you head.")
         incident = Incident.objects.create(
             kind=kind, author=actor, source_system=source_system, source_reference=source_reference,
-            stage_due=add_working_days(timezone.localdate(), STAGE_DEADLINE_DAYS[Stage.DRAFT]), **place,
+            stage_due=stage_due_date(Stage.DRAFT), **place,
         )
         changes = _apply_form(incident, data)
         IncidentEvent.objects.create(incident=incident, step=Step.CREATE, actor=actor, to_stage=Stage.DRAFT)

@@ -28,7 +28,7 @@ from .forms import (
     place_choices_for_non_case,
     resolve_place,
 )
-from .models import Action
+from .models import Action, Incident
 from .selectors import (
     awaiting_action_filter,
     briefings_visible_to,
@@ -50,17 +50,28 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _run(request, form, call):
-    """Call a service; on a refused rule or a field error keep the form as typed."""
+def _run(request, form, call, current_version=None):
+    """Call a service; on a refused rule or a field error keep the form as typed.
+
+    On a stale form, `current_version()` (when given) goes into the hidden
+    field: the person has been told, so sending the kept text again is deliberate.
+    """
     try:
         return call()
     except ValidationError as error:
         _apply_errors(form, error)
     except StaleRecord as error:
         form.add_error(None, error.message)
+        if current_version is not None:
+            form.data = form.data.copy()
+            form.data["version"] = current_version()
     except BusinessRuleError as error:
         form.add_error(None, error.message)
     return None
+
+
+def _incident_version(pk: int) -> int:
+    return Incident.objects.values_list("version", flat=True).get(pk=pk)
 
 
 # --- lists -------------------------------------------------------------------
@@ -79,9 +90,9 @@ def _filtered(request, queryset):
         if data["criterion"]:
             queryset = queryset.filter(criteria=data["criterion"])
         if data["region"]:
-            queryset = queryset.filter(region=data["region"])
+            queryset = queryset.filter(region_id=data["region"])
         if data["service_area"]:
-            queryset = queryset.filter(service_area=data["service_area"])
+            queryset = queryset.filter(service_area_id=data["service_area"])
         if data["submitted_from"]:
             queryset = queryset.filter(submitted_at__date__gte=data["submitted_from"])
         if data["submitted_to"]:
@@ -151,7 +162,8 @@ def incident_edit(request, pk: int):
     form = IncidentForm(request.POST or None, initial=initial, kind=incident.kind)
     if request.method == "POST" and form.is_valid():
         saved = _run(request, form, lambda: services.incident_update_draft(
-            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], data=form.form_data()))
+            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], data=form.form_data()),
+            current_version=lambda: _incident_version(incident.pk))
         if saved is not None and "save_and_submit" in request.POST:
             # The draft is saved first, so nothing typed is lost if something is missing.
             submitted = _run(request, form, lambda: services.incident_submit(
@@ -170,8 +182,10 @@ def incident_edit(request, pk: int):
 @require_http_methods(["POST"])
 def incident_submit(request, pk: int):
     incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+    version = request.POST.get("version", "")
     try:
-        services.incident_submit(actor=request.user, incident_id=incident.pk, expected_version=int(request.POST.get("version") or 0))
+        services.incident_submit(actor=request.user, incident_id=incident.pk,
+                                 expected_version=int(version) if version.isascii() and version.isdigit() else -1)
     except ValidationError as error:
         messages.error(request, "The form is not complete yet: " + "; ".join(m for ms in error.message_dict.values() for m in ms) + ".")
         return redirect("incidents:edit", pk=incident.pk)
@@ -292,11 +306,12 @@ def incident_detail(request, pk: int):
     incident = select_incident_detail(request.user, pk)
     services.incident_viewed(actor=request.user, incident=incident)
     access = access_for(request.user)
+    decisions, actions = list(incident.decisions.all()), list(incident.actions.all())
     return render(request, "incidents/incident_detail.html", {
         "incident": incident,
         "events": list(incident.events.all()),
-        "decisions": list(incident.decisions.all()),
-        "actions": list(incident.actions.all()),
+        "decisions": decisions,
+        "actions": actions,
         "review": incident.review,
         "criteria": list(incident.criteria.all()),
         "steps": _steps_for(request.user, incident),
@@ -305,9 +320,22 @@ def incident_detail(request, pk: int):
         "can_edit": incident.stage in (Stage.DRAFT, Stage.RETURNED) and request.user.has_perm("incidents.edit_draft", incident),
         "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
         "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in {Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.NOTIFIED, Stage.ACTIONS},
-        "closure_blockers": services.closure_blockers(incident) if incident.stage == Stage.ACTIONS else [],
+        "closure_blockers": _closure_blockers(decisions, actions) if incident.stage == Stage.ACTIONS else [],
         "is_ceo": access.has(Role.CEO),
     })
+
+
+def _closure_blockers(decisions, actions) -> list[str]:
+    """services.closure_blockers (which incident_close enforces), from the rows the page has already loaded."""
+    from .choices import FINISHED_ACTION_STATUSES
+
+    reasons = []
+    if not any(d.is_final for d in decisions):
+        reasons.append("The CEO's final decision has not been recorded.")
+    unfinished = sum(1 for a in actions if a.status not in FINISHED_ACTION_STATUSES)
+    if unfinished:
+        reasons.append(f"{unfinished} action(s) are neither done nor carried into the Learning Portal.")
+    return reasons
 
 
 def _who_acts(incident) -> str:
@@ -338,7 +366,8 @@ def incident_step(request, pk: int, step: str):
         raise PermissionDenied
     form = _step_form(step, incident, request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _run(request, form, lambda: _call_step(step, request.user, incident, form))
+        done = _run(request, form, lambda: _call_step(step, request.user, incident, form),
+                    current_version=lambda: _incident_version(incident.pk))
         if done is not None:
             messages.success(request, f"{title}: done.")
             return redirect("incidents:detail", pk=incident.pk)
@@ -358,7 +387,8 @@ def case_review_edit(request, pk: int):
         submit = "submit_review" in request.POST
         values = {name: form.cleaned_data[name] for name in services.CR1_FIELDS}
         saved = _run(request, form, lambda: services.case_review_save(
-            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], values=values, submit=submit))
+            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], values=values, submit=submit),
+            current_version=lambda: _incident_version(incident.pk))
         if saved is not None:
             messages.success(request, "The case review has been submitted for sign-off." if submit else "The case review draft is saved.")
             return redirect("incidents:detail", pk=incident.pk)
@@ -374,7 +404,8 @@ def action_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = services.RequestedAction(data["action_description"], data["action_owner"], data["action_due_date"])
-        created = _run(request, form, lambda: services.action_add(actor=request.user, incident_id=incident.pk, expected_version=data["version"], action=action))
+        created = _run(request, form, lambda: services.action_add(actor=request.user, incident_id=incident.pk, expected_version=data["version"], action=action),
+                       current_version=lambda: _incident_version(incident.pk))
         if created is not None:
             messages.success(request, "The action has been added.")
             return redirect("incidents:detail", pk=incident.pk)
@@ -390,7 +421,8 @@ def action_edit(request, action_pk: int):
     if request.method == "POST" and form.is_valid():
         saved = _run(request, form, lambda: services.action_update(
             actor=request.user, action_id=action.pk, expected_version=form.cleaned_data["version"],
-            status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"]))
+            status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"]),
+            current_version=lambda: Action.objects.values_list("version", flat=True).get(pk=action.pk))
         if saved is not None:
             messages.success(request, "The action has been updated.")
             return redirect("incidents:detail", pk=action.incident_id)

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "core",
     "incidents",
     "alerts",
+    "intake",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +226,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, so the schema (and `check --deploy`) has no naming collisions.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "incidents.choices.Stage",
+        "ActionStatusEnum": "incidents.choices.ActionStatus",
+        "ReviewStatusEnum": "incidents.choices.ReviewStatus",
+    },
 }
 
 # --- Background work ------------------------------------------------------
@@ -236,6 +244,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "serious-incidents@example.org")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
+# The first value of the administrator's setting; change it in Administration > Alert configuration.
+SERIOUS_INCIDENT_MAILBOX = os.environ.get("SERIOUS_INCIDENT_MAILBOX", "serious.incidents@example.org")
+# Retries of a failed email, with back-off (minutes); after the last it is marked failed for an administrator.
+EMAIL_RETRY_MINUTES = [1, 5, 15, 60, 240, 720]
+# A delivery left "being sent" longer than this (a worker stopped mid-send) is tried again.
+EMAIL_STUCK_AFTER_SECONDS = int(os.environ.get("EMAIL_STUCK_AFTER_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,62 @@
+from django.contrib import admin, messages
+
+from .models import AlertConfiguration, EmailDelivery, Notification, Reminder
+from .services import delivery_resend
+
+
+@admin.register(AlertConfiguration)
+class AlertConfigurationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "mailbox", "include_details", "attach_case_review"]
+
+    def has_add_permission(self, request):
+        return not AlertConfiguration.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    """Every email of every alert: what happened to it, and a way to send it again."""
+
+    list_display = ["created_at", "incident", "to_address", "reason", "status", "attempts", "sent_at", "short_error"]
+    list_filter = ["status", "reason", "is_mailbox_copy"]
+    search_fields = ["to_address", "incident__reference", "last_error"]
+    readonly_fields = [f.name for f in EmailDelivery._meta.fields]
+    actions = ["resend"]
+
+    @admin.display(description="Last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description="Send the selected emails again")
+    def resend(self, request, queryset):
+        for delivery in queryset:
+            delivery_resend(actor=request.user, delivery_id=delivery.pk)
+        messages.success(request, f"{queryset.count()} email(s) queued to be sent again.")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "incident", "kind", "stage", "due_date"]
+    list_filter = ["kind"]
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "incident", "reason", "read_at"]
+    list_filter = ["reason"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

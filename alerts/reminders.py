@@ -1,0 +1,90 @@
+"""Reminders and escalation of deadlines, run by the scheduled job.
+
+The person who must act is reminded one working day before the due date and
+on it; an overdue step is escalated to the next level (local manager > AD >
+OD > Core CMT). Each reminder is a Reminder row under a unique constraint,
+written in the same transaction as its notification, so however often (and
+however many at once) the job runs, each is sent once only.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.working_days import add_working_days, is_working_day
+from incidents.choices import FINISHED_ACTION_STATUSES, Stage
+from incidents.models import Action, Incident
+from incidents.selectors import escalation_recipients, people_to_act
+from organisation.choices import Role
+from organisation.selectors import people_with_role
+
+from .models import Notification, Reminder
+from .services import notify
+
+OPEN_STAGES = [s for s in Stage if s not in (Stage.CLOSED, Stage.NOT_NOTIFIABLE)]
+
+
+def _kind_for(due, today) -> str | None:
+    if due < today:
+        return Reminder.Kind.ESCALATED
+    if due == today:
+        return Reminder.Kind.DUE_TODAY
+    if add_working_days(today, 1) == due:
+        return Reminder.Kind.DUE_SOON
+    return None
+
+
+def _send_once(*, incident, action, stage, due, kind, recipients, message) -> bool:
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(incident=incident, action=action, action_key=action.pk if action else 0,
+                                    stage=stage, due_date=due, kind=kind)
+            notify(recipients=recipients, incident=incident, reason=Notification.Reason.ACT, message=message)
+    except IntegrityError:
+        return False  # sent already, by an earlier or a concurrent run
+    return True
+
+
+def reminders_send(today=None) -> int:
+    """Send every reminder and escalation due today; returns how many were sent."""
+    today = today or timezone.localdate()
+    if not is_working_day(today):
+        return 0
+    horizon = add_working_days(today, 1)
+    sent = 0
+    incidents = Incident.objects.filter(stage__in=OPEN_STAGES, stage_due__isnull=False, stage_due__lte=horizon).select_related(
+        "team", "service_area", "region", "function", "author"
+    )
+    for incident in incidents:
+        kind = _kind_for(incident.stage_due, today)
+        if kind is None:
+            continue
+        label = incident.get_stage_display()
+        if kind == Reminder.Kind.ESCALATED:
+            recipients = list(escalation_recipients(incident))
+            message = f"Overdue since {incident.stage_due:%d %B %Y}: {label}. Escalated to you."
+        else:
+            recipients = list(people_to_act(incident))
+            when = "today" if kind == Reminder.Kind.DUE_TODAY else f"by {incident.stage_due:%d %B %Y}"
+            message = f"Reminder: {label} is due {when}."
+        sent += _send_once(incident=incident, action=None, stage=incident.stage, due=incident.stage_due, kind=kind,
+                           recipients=recipients, message=message)
+    actions = Action.objects.exclude(status__in=FINISHED_ACTION_STATUSES).filter(
+        due_date__lte=horizon, incident__stage__in=OPEN_STAGES
+    ).select_related("incident", "owner")
+    for action in actions:
+        kind = _kind_for(action.due_date, today)
+        if kind is None:
+            continue
+        if kind == Reminder.Kind.ESCALATED:
+            incident = action.incident
+            if incident.service_area_id:
+                recipients = people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id)
+            else:
+                recipients = people_with_role(Role.HEAD_OF_PROFESSION, function=incident.function_id)
+            message = f"An action is overdue since {action.due_date:%d %B %Y}: {action.description[:150]}"
+        else:
+            recipients = [action.owner]
+            message = f"Reminder: your action is due {'today' if kind == Reminder.Kind.DUE_TODAY else action.due_date.strftime('%d %B %Y')}: {action.description[:150]}"
+        sent += _send_once(incident=action.incident, action=action, stage="action", due=action.due_date, kind=kind,
+                           recipients=list(recipients), message=message)
+    return sent

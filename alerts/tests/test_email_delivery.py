@@ -1,0 +1,196 @@
+"""Alerts by email through a real SMTP server: right people, never lost, never doubled."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from alerts.models import AlertConfiguration, EmailDelivery, Notification
+from alerts.services import deliveries_recover, delivery_send
+from incidents import services
+from incidents.choices import Stage
+from incidents.tests.factories import incident_at
+from organisation.choices import Role
+
+from .conftest import run_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def _at(org, stage):
+    """An incident at `stage` whose earlier alerts have all been delivered already."""
+    incident = incident_at(org, stage)
+    run_worker()
+    return incident
+
+
+def _emails(org, *roles, other=False):
+    people = org.other if other else org.people
+    return sorted(people[role].email for role in roles)
+
+
+def test_sign_off_alerts_core_cmt_ceo_nis_and_the_mailbox_and_no_one_else(org, smtp):
+    incident = _at(org, Stage.WITH_OD)
+    EmailDelivery.objects.all().delete()
+    smtp.messages.clear()
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    expected = _emails(org, Role.CMT_MEMBER, Role.CEO, Role.NIS_REVIEWER) + [AlertConfiguration.current().mailbox]
+    assert smtp.recipients() == sorted(expected)
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {EmailDelivery.Status.SENT}
+
+
+def test_cr1_sign_off_sends_the_second_cmt_alert(org, smtp):
+    incident = _at(org, Stage.CR1_SIGN_OFF)
+    smtp.messages.clear()
+    EmailDelivery.objects.all().delete()
+    services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    subjects = {m["message"]["Subject"] for m in smtp.messages}
+    assert subjects == {f"[{incident.reference}] Core CMT alert: case review (CR1) completed"}
+    assert smtp.recipients() == sorted(_emails(org, Role.CMT_MEMBER, Role.CEO) + [AlertConfiguration.current().mailbox])
+
+
+def test_an_email_carries_reference_stage_and_link_but_no_child_details(org, smtp):
+    incident = _at(org, Stage.WITH_OD)
+    smtp.messages.clear()
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    message = smtp.messages[0]["message"]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    for body in (text, html):
+        assert incident.reference in body
+        assert f"/incidents/{incident.pk}/" in body
+        assert incident.children not in body
+        assert incident.what_happened not in body
+        assert incident.case_reference not in body
+
+
+def test_a_rolled_back_step_sends_nothing(org, smtp):
+    incident = _at(org, Stage.WITH_OD)
+    before = (EmailDelivery.objects.count(), DBTaskResult.objects.count(), Notification.objects.count())
+    smtp.messages.clear()
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+        raise Abandon
+    run_worker()
+    assert (EmailDelivery.objects.count(), DBTaskResult.objects.count(), Notification.objects.count()) == before
+    assert smtp.messages == []
+
+
+def test_with_the_smtp_server_down_every_alert_is_delivered_once_when_it_returns(org, smtp, settings):
+    incident = _at(org, Stage.WITH_OD)
+    smtp.messages.clear()
+    port = smtp.port
+    smtp.stop()
+    last = EmailDelivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    waiting = EmailDelivery.objects.filter(incident=incident, pk__gt=last)
+    assert waiting.count() == 4  # Core CMT member, CEO, NIS reviewer, the mailbox
+    assert set(waiting.values_list("status", flat=True)) == {EmailDelivery.Status.PENDING}
+    assert all("Connection" in error or "refused" in error.lower() for error in waiting.values_list("last_error", flat=True))
+    # The server comes back; the retries fall due.
+    from alerts.mail_sink import MailSink
+
+    back = MailSink(port=port).start()
+    try:
+        waiting.update(next_attempt_at=timezone.now() - timedelta(minutes=2))
+        DBTaskResult.objects.filter(run_after__isnull=False).update(run_after=timezone.now() - timedelta(minutes=2))
+        run_worker()
+        deliveries_recover()
+        run_worker()
+        assert set(waiting.values_list("status", flat=True)) == {EmailDelivery.Status.SENT}
+        addresses = back.recipients()
+        assert len(addresses) == len(set(addresses)) == waiting.count()
+    finally:
+        back.stop()
+
+
+def test_a_refused_address_is_failed_visibly_and_the_others_still_arrive(org, smtp, settings):
+    settings.EMAIL_RETRY_MINUTES = []  # no retries: fail at once, for the test
+    cmt = org.people[Role.CMT_MEMBER]
+    smtp.refuse.add(cmt.email)
+    incident = _at(org, Stage.WITH_OD)
+    smtp.messages.clear()
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    refused = EmailDelivery.objects.get(incident=incident, to_address=cmt.email)
+    assert refused.status == EmailDelivery.Status.FAILED
+    assert "550" in refused.last_error
+    assert org.people[Role.CEO].email in smtp.recipients()
+    assert cmt.email not in smtp.recipients()
+
+
+def test_a_sent_alert_is_never_sent_twice_however_often_its_task_runs(org, smtp):
+    incident = _at(org, Stage.WITH_OD)
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    smtp.messages.clear()
+    for delivery in EmailDelivery.objects.filter(incident=incident):
+        assert delivery_send(delivery_id=delivery.pk) == "skipped"
+    deliveries_recover()
+    run_worker()
+    assert smtp.messages == []
+
+
+def test_a_worker_stopped_mid_send_is_recovered_with_the_same_message_id(org, smtp, settings):
+    incident = _at(org, Stage.WITH_OD)
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
+    # A worker claimed it and stopped before recording anything.
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        status=EmailDelivery.Status.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS + 1)
+    )
+    DBTaskResult.objects.all().delete()  # its task is gone with the worker
+    smtp.messages.clear()
+    assert deliveries_recover() >= 1
+    run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == EmailDelivery.Status.SENT
+    sent = [m for m in smtp.messages if delivery.to_address in m["to"]]
+    assert len(sent) == 1
+    assert sent[0]["message"]["Message-ID"] == delivery.message_id
+
+
+def test_a_delivery_being_sent_by_another_worker_is_left_alone(org, smtp):
+    incident = _at(org, Stage.WITH_OD)
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
+    EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.SENDING, claimed_at=timezone.now())
+    smtp.messages.clear()
+    assert delivery_send(delivery_id=delivery.pk) == "skipped"
+    assert smtp.messages == []
+
+
+def test_an_administrator_can_see_failures_and_resend(org, smtp, settings, client):
+    from conftest import sign_in
+
+    settings.EMAIL_RETRY_MINUTES = []
+    incident = _at(org, Stage.WITH_OD)
+    smtp.refuse.add(org.people[Role.CEO].email)
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    failed = EmailDelivery.objects.get(status=EmailDelivery.Status.FAILED)
+    admin = org.people[Role.ADMINISTRATOR]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    sign_in(client, admin)
+    page = client.get("/admin/alerts/emaildelivery/?status__exact=failed")
+    assert page.status_code == 200
+    assert failed.to_address in page.content.decode()
+    smtp.refuse.clear()
+    smtp.messages.clear()
+    response = client.post("/admin/alerts/emaildelivery/", {"action": "resend", "_selected_action": [failed.pk]})
+    assert response.status_code == 302
+    run_worker()
+    failed.refresh_from_db()
+    assert failed.status == EmailDelivery.Status.SENT
+    assert smtp.recipients() == [failed.to_address]
