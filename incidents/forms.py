@@ -75,6 +75,7 @@ class IncidentForm(VersionedForm):
         if kind == Kind.NON_CASE:
             self.fields["criteria"].label = "Which kind of incident is it?"
             self.fields["place"].label = "Service area or corporate function"
+            self.fields["place"].error_messages["required"] = "Select the service area or corporate function"
             for name in ("children", "case_reference", "court"):
                 del self.fields[name]
             self.fields["cafcass_involvement"].label = "Who and what is affected"

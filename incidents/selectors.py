@@ -11,6 +11,7 @@ An administrator reads no incident by virtue of that role.
 """
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from organisation.choices import Role
 from organisation.selectors import access_for
@@ -109,9 +110,20 @@ def incidents_awaiting_action(user) -> QuerySet[Incident]:
     return incident_list(user).filter(awaiting_action_filter(user)).order_by("stage_due", "created_at")
 
 
+def actions_visible_to(user) -> QuerySet[Action]:
+    """The actions on incidents the person sees, and the actions they own.
+
+    An owner may be someone who does not read the record (a Learning and
+    Development or Policy lead): they still see and update their own action.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Action.objects.none()
+    return Action.objects.filter(Q(incident__in=incidents_visible_to(user)) | Q(owner=user))
+
+
 def actions_awaiting(user) -> QuerySet[Action]:
     return (
-        Action.objects.filter(owner=user, incident__in=incidents_visible_to(user))
+        actions_visible_to(user).filter(owner=user)
         .exclude(status__in=FINISHED_ACTION_STATUSES)
         .select_related("incident", "incident__team", "incident__function", "incident__service_area")
     )
@@ -121,6 +133,8 @@ def home_sections_for(user) -> list[dict]:
     from .workflow import next_step_label
 
     incidents = list(incidents_awaiting_action(user)[:50])
+    actions = list(actions_awaiting(user)[:50])
+    readable = set(incidents_visible_to(user).filter(pk__in=[a.incident_id for a in actions]).values_list("pk", flat=True))
     access = access_for(user)
     sections = [
         {
@@ -142,12 +156,13 @@ def home_sections_for(user) -> list[dict]:
             "rows": [
                 {
                     "reference": action.incident.display_reference,
-                    "url": action.incident.get_absolute_url() + "#actions",
+                    "url": action.incident.get_absolute_url() + "#actions" if action.incident_id in readable
+                    else reverse("incidents:action_edit", args=[action.pk]),
                     "what": action.description,
                     "place": action.incident.place,
                     "due": action.due_date,
                 }
-                for action in actions_awaiting(user)[:50]
+                for action in actions
             ],
             "empty": "You own no open action.",
         },

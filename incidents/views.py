@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.exceptions import BusinessRuleError, StaleRecord
 from organisation.choices import Role
-from organisation.selectors import access_for, people_with_role
+from organisation.selectors import access_for
 
 from . import services
 from .choices import Kind, Stage, Step
@@ -24,12 +24,14 @@ from .forms import (
     IncidentFilterForm,
     IncidentForm,
     TextStepForm,
+    VersionedForm,
     place_choices_for_case,
     place_choices_for_non_case,
     resolve_place,
 )
 from .models import Action, Incident
 from .selectors import (
+    actions_visible_to,
     awaiting_action_filter,
     briefings_visible_to,
     incident_detail as select_incident_detail,
@@ -130,7 +132,10 @@ def incident_mine(request):
 
 @require_http_methods(["GET", "POST"])
 def incident_create(request):
-    kind = request.GET.get("kind") or request.POST.get("kind") or Kind.CASE
+    kind = request.GET.get("kind") or request.POST.get("kind")
+    if not kind:
+        # A Head of Profession writes only non-case SINs: "Report an incident" opens that form.
+        kind = Kind.CASE if place_choices_for_case(request.user) or not place_choices_for_non_case(request.user) else Kind.NON_CASE
     if kind not in Kind.values:
         raise Http404
     places = place_choices_for_case(request.user) if kind == Kind.CASE else place_choices_for_non_case(request.user)
@@ -156,6 +161,9 @@ def incident_edit(request, pk: int):
     incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
     if not request.user.has_perm("incidents.edit_draft", incident):
         raise PermissionDenied
+    if request.method == "GET" and incident.stage not in (Stage.DRAFT, Stage.RETURNED):
+        messages.info(request, "This incident has been submitted, so its form can no longer be changed.")
+        return redirect("incidents:detail", pk=incident.pk)
     initial = {name: getattr(incident, name) for name in services.FORM_FIELDS}
     initial["criteria"] = list(incident.criteria.values_list("code", flat=True))
     initial["version"] = incident.version
@@ -237,7 +245,6 @@ TEXT_STEPS = {
     Step.CR1_RETURN: dict(label="What needs changing", submit="Return the case review"),
     Step.CR1_SIGN_OFF: dict(label="Comment", submit="Sign off and send to Core CMT", required=False, hint="Optional."),
     Step.LEARNING_RECORD: dict(label="Learning identified", submit="Record the learning"),
-    Step.CLOSE: dict(label="Closing note", submit="Close the incident", required=False, hint="Optional."),
 }
 
 
@@ -263,6 +270,11 @@ def _step_form(step, incident, user, data=None):
         return AnalysisForm(data, initial=initial)
     if step in (Step.CEO_DECISION, Step.CEO_FINAL_DECISION):
         return DecisionForm(data, initial=initial, final=step == Step.CEO_FINAL_DECISION, owners=_owners_for(incident))
+    if step == Step.CLOSE:
+        # A confirmation: closing records no text (services.incident_close takes none).
+        form = VersionedForm(data, initial=initial)
+        form._helper(submit="Close the incident")
+        return form
     if step == Step.LEARNING_RECORD:
         initial["text"] = incident.learning_identified
     return TextStepForm(data, initial=initial, **TEXT_STEPS[step])
@@ -307,6 +319,9 @@ def incident_detail(request, pk: int):
     services.incident_viewed(actor=request.user, incident=incident)
     access = access_for(request.user)
     decisions, actions = list(incident.decisions.all()), list(incident.actions.all())
+    for action in actions:
+        # Only those who may change an action are offered the link (the prefetch set action.incident).
+        action.can_update = incident.stage != Stage.CLOSED and request.user.has_perm("incidents.update_action", action)
     return render(request, "incidents/incident_detail.html", {
         "incident": incident,
         "events": list(incident.events.all()),
@@ -320,22 +335,9 @@ def incident_detail(request, pk: int):
         "can_edit": incident.stage in (Stage.DRAFT, Stage.RETURNED) and request.user.has_perm("incidents.edit_draft", incident),
         "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
         "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in {Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.NOTIFIED, Stage.ACTIONS},
-        "closure_blockers": _closure_blockers(decisions, actions) if incident.stage == Stage.ACTIONS else [],
+        "closure_blockers": services.closure_blockers(incident) if incident.stage == Stage.ACTIONS else [],
         "is_ceo": access.has(Role.CEO),
     })
-
-
-def _closure_blockers(decisions, actions) -> list[str]:
-    """services.closure_blockers (which incident_close enforces), from the rows the page has already loaded."""
-    from .choices import FINISHED_ACTION_STATUSES
-
-    reasons = []
-    if not any(d.is_final for d in decisions):
-        reasons.append("The CEO's final decision has not been recorded.")
-    unfinished = sum(1 for a in actions if a.status not in FINISHED_ACTION_STATUSES)
-    if unfinished:
-        reasons.append(f"{unfinished} action(s) are neither done nor carried into the Learning Portal.")
-    return reasons
 
 
 def _who_acts(incident) -> str:
@@ -414,7 +416,7 @@ def action_create(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, action_pk: int):
-    action = get_object_or_404(Action.objects.filter(incident__in=incidents_visible_to(request.user)).select_related("incident"), pk=action_pk)
+    action = get_object_or_404(actions_visible_to(request.user).select_related("incident"), pk=action_pk)
     if not request.user.has_perm("incidents.update_action", action):
         raise PermissionDenied
     form = ActionUpdateForm(request.POST or None, initial={"version": action.version, "status": action.status, "evidence": action.evidence})
@@ -425,6 +427,8 @@ def action_edit(request, action_pk: int):
             current_version=lambda: Action.objects.values_list("version", flat=True).get(pk=action.pk))
         if saved is not None:
             messages.success(request, "The action has been updated.")
+            if not incidents_visible_to(request.user).filter(pk=action.incident_id).exists():
+                return redirect("core:home")  # an owner who does not read the record
             return redirect("incidents:detail", pk=action.incident_id)
     return render(request, "incidents/step_form.html", {"incident": action.incident, "form": form, "title": f"Update the action: {action.description[:60]}"})
 

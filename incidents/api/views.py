@@ -5,20 +5,17 @@ step refused by a rule of the process 403 (wrong person) or 409 (wrong stage,
 or changed meanwhile).
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.exceptions import NotFound, ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import services
 from ..choices import Step
-from ..models import Action
-from ..selectors import briefings_visible_to, incident_detail, incident_list, incidents_visible_to
+from ..selectors import actions_visible_to, briefings_visible_to, incident_detail, incident_list, incidents_visible_to
 from .serializers import (
     API_STEPS,
     ActionCreateSerializer,
@@ -44,6 +41,13 @@ def _service(call):
 
 def _form_data(data) -> services.FormData:
     return services.FormData(criteria=data.get("criteria", []), values={k: data[k] for k in services.FORM_FIELDS if k in data})
+
+
+def _owner(incident, pk):
+    """The owner of a new action, from the people the pages offer (None: "Select who owns the action")."""
+    from ..views import _owners_for
+
+    return _owners_for(incident).filter(pk=pk).first() if pk else None
 
 
 def _detail(request, pk):
@@ -117,7 +121,7 @@ class IncidentStep(APIView):
         common = {"actor": request.user, "incident_id": incident.pk, "expected_version": d["version"]}
         action = None
         if d["action_description"]:
-            owner = get_user_model().objects.filter(pk=d["action_owner"], is_active=True).first() if d["action_owner"] else None
+            owner = _owner(incident, d["action_owner"])
             action = services.RequestedAction(d["action_description"], owner, d["action_due_date"])
         calls = {
             Step.SUBMIT: lambda: services.incident_submit(**common),
@@ -172,7 +176,7 @@ class ActionCreate(APIView):
         serializer = ActionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
-        owner = get_user_model().objects.filter(pk=d["owner"], is_active=True).first()
+        owner = _owner(incident, d["owner"])
         action = _service(lambda: services.action_add(
             actor=request.user, incident_id=incident.pk, expected_version=d["version"],
             action=services.RequestedAction(d["description"], owner, d["due_date"])))
@@ -184,7 +188,7 @@ class ActionUpdate(APIView):
 
     @extend_schema(request=ActionUpdateSerializer, responses=ActionSerializer)
     def patch(self, request, pk: int):
-        action = get_object_or_404(Action.objects.filter(incident__in=incidents_visible_to(request.user)), pk=pk)
+        action = get_object_or_404(actions_visible_to(request.user), pk=pk)
         serializer = ActionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
