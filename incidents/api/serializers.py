@@ -1,10 +1,11 @@
 """Serializers check input (400 with field errors); services check the rules of the process."""
 
+import rules
 from rest_framework import serializers
 
 from organisation.models import CorporateFunction, ServiceArea, Team
 
-from ..choices import ActionStatus, Decision, Kind, Proposal, Step
+from ..choices import ActionStatus, Decision, Kind, Proposal, ReviewStatus, Step
 from ..models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
 from ..services import CR1_FIELDS, FORM_FIELDS
 
@@ -65,8 +66,14 @@ class IncidentDetailSerializer(IncidentListSerializer):
                                                        "source_reference", "events", "decisions", "actions", "case_review"]
 
     def get_case_review(self, obj) -> dict | None:
+        """A CR1 still being written is shown only to NIS reviewers, as on the page."""
         review = getattr(obj, "review", None)
-        return CaseReviewSerializer(review).data if review else None
+        if review is None:
+            return None
+        request = self.context.get("request")
+        if review.status == ReviewStatus.DRAFT and not (request and rules.has_perm("incidents.write_case_review", request.user, obj)):
+            return {"status": review.status, "commissioned_at": review.commissioned_at}
+        return CaseReviewSerializer(review).data
 
 
 class IncidentWriteSerializer(serializers.Serializer):

@@ -52,7 +52,7 @@ def _owner(incident, pk):
 
 def _detail(request, pk):
     incident = incident_detail(request.user, pk)
-    return Response(IncidentDetailSerializer(incident).data)
+    return Response(IncidentDetailSerializer(incident, context={"request": request}).data)
 
 
 class IncidentListCreate(generics.ListAPIView):
@@ -81,7 +81,7 @@ class IncidentDetail(APIView):
     def get(self, request, pk: int):
         incident = incident_detail(request.user, pk)
         services.incident_viewed(actor=request.user, incident=incident)
-        return Response(IncidentDetailSerializer(incident).data)
+        return Response(IncidentDetailSerializer(incident, context={"request": request}).data)
 
     @extend_schema(request=IncidentWriteSerializer, responses=IncidentDetailSerializer)
     def patch(self, request, pk: int):
@@ -153,7 +153,7 @@ class CaseReviewView(APIView):
         incident = incident_detail(request.user, pk)
         if incident.review is None:
             raise NotFound("No case review has been commissioned.")
-        return Response(CaseReviewSerializer(incident.review).data)
+        return Response(IncidentDetailSerializer(incident, context={"request": request}).data["case_review"])
 
     @extend_schema(request=CaseReviewWriteSerializer, responses=CaseReviewSerializer)
     def put(self, request, pk: int):

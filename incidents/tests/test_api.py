@@ -506,3 +506,23 @@ def test_action_owner_must_be_someone_the_page_would_offer(org):
     response = ceo.post(f"/api/incidents/{incident.pk}/actions/", {"version": version_of(incident.pk), "description": "x",
                                                                     "owner": org.people[NIS].pk, "due_date": "2030-01-01"}, format="json")
     assert response.status_code == 201
+
+
+def test_a_cr1_being_written_is_shown_only_to_nis_reviewers(org):
+    from rest_framework.test import APIClient
+
+    from incidents import services as incident_services
+    from incidents.choices import Stage as S
+    from incidents.tests.factories import incident_at as build
+    from organisation.choices import Role as R
+
+    incident = build(org, S.CASE_REVIEW)
+    incident_services.case_review_save(actor=org.people[R.NIS_REVIEWER], incident_id=incident.pk,
+                                       expected_version=incident.version, values={"summary": "Draft summary of the case"})
+    for role, sees in ((R.NIS_REVIEWER, True), (R.CMT_MEMBER, False), (R.LOCAL_MANAGER, False)):
+        api = APIClient()
+        api.force_authenticate(org.people[role])
+        for url in (f"/api/incidents/{incident.pk}/", f"/api/incidents/{incident.pk}/case-review/"):
+            body = api.get(url).json()
+            review = body.get("case_review", body)
+            assert ("Draft summary of the case" == review.get("summary")) is sees, (role, url)
