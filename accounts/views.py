@@ -75,6 +75,10 @@ def sign_in(request):
 
 def _check_code(request, user, device, form) -> bool:
     """True when the code is right and not used before; counts wrong ones."""
+    if form.is_valid() and not device.verify_is_allowed()[0]:
+        # django-otp refuses every code for a few seconds after a wrong one: say so, rather than "not right".
+        form.add_error("token", "Wait a few seconds, then enter the code shown now. Codes are refused for a moment after a wrong one.")
+        return False
     if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
         return True
     if form.is_valid():

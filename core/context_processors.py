@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.urls import reverse
 
-from organisation.selectors import access_for
-
 from alerts.selectors import unread_count
+from organisation.selectors import access_for
 
 from .navigation import navigation_for
 

@@ -1,4 +1,5 @@
 import pytest
+
 from conftest import sign_in
 from incidents import services
 from incidents.choices import Stage
@@ -6,8 +7,9 @@ from incidents.choices import Stage
 pytestmark = pytest.mark.django_db
 
 def test_lifecycle_smoke(org, client):
-    from organisation.choices import Role as R
     from datetime import date
+
+    from organisation.choices import Role as R
     p = org.people
     data = services.FormData(criteria=["child_seriously_harmed"], values=dict(title="t", children="A, 4", case_reference="ABC", what_happened="x", cafcass_involvement="y", immediate_actions="z", incident_date=date(2026,11,1), aware_date=date(2026,11,2)))
     inc = services.incident_create(actor=p[R.LOCAL_MANAGER], team=org.team, data=data)
