@@ -14,7 +14,7 @@ SUBJECTS = {
 }
 
 
-def compose(*, incident, reason: str, message: str, config: AlertConfiguration) -> dict:
+def compose(*, incident, reason: str, message: str, config: AlertConfiguration, link: str = "") -> dict:
     """Subject, plain text and HTML for one alert."""
     reference = incident.reference or f"Draft {incident.pk}"
     context = {
@@ -22,7 +22,7 @@ def compose(*, incident, reason: str, message: str, config: AlertConfiguration) 
         "stage": incident.get_stage_display(),
         "message": message,
         "reason": Notification.Reason(reason).label,
-        "link": settings.SITE_URL.rstrip("/") + reverse("incidents:detail", args=[incident.pk]),
+        "link": settings.SITE_URL.rstrip("/") + (link or reverse("incidents:detail", args=[incident.pk])),
         "title": incident.title if config.include_details else "",
         "service_name": settings.SERVICE_NAME,
     }

@@ -21,6 +21,9 @@ class Notification(models.Model):
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="notifications")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     message = models.CharField(max_length=300)
+    # Where the notification leads, when not to the incident itself (an action's
+    # owner may not read the record: their link is to the action).
+    link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,6 +8,7 @@ however many at once) the job runs, each is sent once only.
 """
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.working_days import add_working_days, is_working_day
@@ -33,12 +34,12 @@ def _kind_for(due, today) -> str | None:
     return None
 
 
-def _send_once(*, incident, action, stage, due, kind, recipients, message) -> bool:
+def _send_once(*, incident, action, stage, due, kind, recipients, message, link="") -> bool:
     try:
         with transaction.atomic():
             Reminder.objects.create(incident=incident, action=action, action_key=action.pk if action else 0,
                                     stage=stage, due_date=due, kind=kind)
-            notify(recipients=recipients, incident=incident, reason=Notification.Reason.ACT, message=message)
+            notify(recipients=recipients, incident=incident, reason=Notification.Reason.ACT, message=message, link=link)
     except IntegrityError:
         return False  # sent already, by an earlier or a concurrent run
     return True
@@ -86,5 +87,6 @@ def reminders_send(today=None) -> int:
             recipients = [action.owner]
             message = f"Reminder: your action is due {'today' if kind == Reminder.Kind.DUE_TODAY else action.due_date.strftime('%d %B %Y')}: {action.description[:150]}"
         sent += _send_once(incident=action.incident, action=action, stage="action", due=action.due_date, kind=kind,
-                           recipients=list(recipients), message=message)
+                           recipients=list(recipients), message=message,
+                           link=reverse("incidents:action_edit", args=[action.pk]))
     return sent

@@ -28,7 +28,7 @@ def _message_id(key: str) -> str:
     return f"<sin-alert-{key}@{domain}>"
 
 
-def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude=None) -> list[Notification]:
+def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude=None, link: str = "") -> list[Notification]:
     """One in-app notification and one email for each distinct recipient (less `exclude`, usually the actor).
 
     A Core CMT alert also sends a copy to the serious incident mailbox.
@@ -38,10 +38,10 @@ def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude
         if user is None or user.pk in seen or (exclude is not None and user.pk == exclude.pk):
             continue
         seen.add(user.pk)
-        rows.append(Notification(recipient=user, incident=incident, reason=reason, message=message[:300]))
+        rows.append(Notification(recipient=user, incident=incident, reason=reason, message=message[:300], link=link))
     notifications = Notification.objects.bulk_create(rows)
     config = AlertConfiguration.current()
-    content = compose(incident=incident, reason=reason, message=message, config=config)
+    content = compose(incident=incident, reason=reason, message=message, config=config, link=link)
     deliveries = [
         EmailDelivery(notification=n, incident=incident, reason=reason, to_address=n.recipient.email,
                       message_id=_message_id(f"n{n.pk}"), **content)

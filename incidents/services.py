@@ -15,6 +15,7 @@ from typing import Any
 import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Notification
@@ -570,7 +571,8 @@ def _create_action(incident: Incident, *, actor, action: RequestedAction) -> Act
     IncidentEvent.objects.create(incident=incident, step=Step.ACTION_ADD, actor=actor, from_stage=incident.stage,
                                  to_stage=incident.stage, text=f"{description} (owner: {action.owner}, due {action.due_date:%d %B %Y})")
     notify(recipients=[action.owner], incident=incident, reason=Notification.Reason.ACT,
-           message=f"You own a new action: {description[:200]}", exclude=actor)
+           message=f"You own a new action: {description[:200]}", exclude=actor,
+           link=reverse("incidents:action_edit", args=[created.pk]))
     return created
 
 

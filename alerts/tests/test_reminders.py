@@ -118,3 +118,20 @@ def test_concurrent_runs_send_each_reminder_once(org):
     assert sum(results) == 3
     assert Reminder.objects.count() == 3
     assert _told(org.people[Role.CMT_MEMBER], "Escalated").count() == 3
+
+
+@pytest.mark.django_db
+def test_an_action_owner_who_cannot_read_the_record_is_led_to_the_action(org, client):
+    from conftest import sign_in
+
+    incident = incident_at(org, Stage.ACTIONS)
+    lead = org.people[Role.LEARNING_LEAD]
+    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
+                                 expected_version=Incident.objects.get(pk=incident.pk).version,
+                                 action=requested_action(lead))
+    notification = Notification.objects.get(recipient=lead)
+    assert notification.link == f"/incidents/actions/{action.pk}/"
+    sign_in(client, lead)
+    assert f'href="/incidents/actions/{action.pk}/"' in client.get("/notifications/").content.decode()
+    assert client.get(notification.link).status_code == 200
+    assert client.get(f"/incidents/{incident.pk}/").status_code == 404
