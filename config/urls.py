@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-
 admin.site.site_header = "Serious incident notifications: administration"
 
 urlpatterns = [
@@ -11,7 +10,10 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("notifications/", include("alerts.urls")),
     path("admin/", admin.site.urls),
+    path("api/intake/", include("intake.api.urls")),
+    path("documents/", include("documents.urls")),
     path("api/", include("incidents.api.urls")),
+    path("api/", include("documents.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

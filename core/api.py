@@ -1,5 +1,7 @@
 """API error answers: a refused business rule is a 409 with its message, never a 500."""
 
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -10,3 +12,13 @@ def exception_handler(exc, context):
     if isinstance(exc, BusinessRuleError):
         return Response({"detail": str(exc), "code": exc.code}, status=exc.status)
     return drf_exception_handler(exc, context)
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON, where nesting deep enough to exhaust the parser is a 400 like any other malformed body."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            raise ParseError("JSON parse error - nested too deeply") from error

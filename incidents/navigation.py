@@ -12,6 +12,8 @@ def incident_navigation(access) -> list[tuple[str, str]]:
         items.append(("Incidents", "incidents:list"))
     if access.team_ids or access.service_area_ids or access.function_ids:
         items.append(("Report an incident", "incidents:create"))
+    if access.team_ids or access.service_area_ids or access.function_ids or access.has(Role.NIS_REVIEWER):
+        items.append(("Word forms", "documents:index"))
     if access.has(Role.BOARD_MEMBER, Role.CHAIR):
         items.append(("Briefings", "incidents:briefings"))
     items.append(("Notifications", "alerts:list"))

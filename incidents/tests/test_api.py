@@ -526,3 +526,14 @@ def test_a_cr1_being_written_is_shown_only_to_nis_reviewers(org):
             body = api.get(url).json()
             review = body.get("case_review", body)
             assert ("Draft summary of the case" == review.get("summary")) is sees, (role, url)
+
+
+def test_json_nested_too_deeply_is_a_400_not_a_server_error(org):
+    from rest_framework.test import APIClient
+
+    from organisation.choices import Role as R
+
+    api = APIClient()
+    api.force_authenticate(org.people[R.LOCAL_MANAGER])
+    response = api.post("/api/incidents/", data="[" * 5000, content_type="application/json")
+    assert response.status_code == 400

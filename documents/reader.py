@@ -1,0 +1,213 @@
+"""Reading a completed SIN form (.docx) back: the interim process of source 2.8.
+
+`read_sin_form(data)` returns what it could read and what still needs
+completing, or raises DocumentImportError with a message for the person. It
+raises nothing else, whatever the bytes: the checks on size, container and
+layout come first, and any failure of the Word parser is turned into that
+one exception.
+"""
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from incidents.models import Criterion
+
+from .layout import (
+    CR1_FORM_MARKER,
+    DATE_FIELDS,
+    TICK_MARKS,
+    UNTICK_MARKS,
+    form_fields,
+    normalise,
+    xml_safe,
+)
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_ZIP_ENTRIES = 1000
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d %m %Y"]
+
+NOT_WORD = "The file is not a Word document (.docx). Download the blank SIN form, complete it in Word and upload that."
+DAMAGED = "The Word document could not be opened: it may be damaged or incomplete. Save it again in Word and upload it again."
+
+
+class DocumentImportError(Exception):
+    """The file cannot be imported; `message` says why, for the person who sent it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ImportedForm:
+    """What was read from a completed form."""
+
+    kind: str = "case"
+    values: dict = field(default_factory=dict)
+    criteria: list[str] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)  # fields with an entry that was taken
+    missing: list[str] = field(default_factory=list)  # fields left empty or not found
+    problems: dict[str, str] = field(default_factory=dict)  # fields whose entry could not be taken, and why
+
+
+def check_container(data: bytes) -> None:
+    if not data:
+        raise DocumentImportError("The selected file is empty.")
+    if data.startswith(OLE_MAGIC):
+        raise DocumentImportError(
+            "The file is password-protected, or saved in the old Word 97-2003 format (.doc). "
+            "Remove the password, or save it as a Word document (.docx), and upload it again."
+        )
+    if not data.startswith(ZIP_MAGIC):
+        raise DocumentImportError(NOT_WORD)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
+                raise DocumentImportError("The Word document is too large once opened. Remove pictures or attachments from it and try again.")
+            names = {e.filename for e in entries}
+    except DocumentImportError:
+        raise
+    except Exception as error:  # BadZipFile, truncated central directory, bad offsets...
+        raise DocumentImportError(DAMAGED) from error
+    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+        raise DocumentImportError(NOT_WORD)
+
+
+def _parse_date(text: str) -> date | None:
+    text = re.sub(r"\s+", " ", text.strip())
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def _split_mark(text: str) -> tuple[bool | None, str]:
+    """(True, rest) for a ticked line, (False, rest) for an empty box, (None, text) for anything else."""
+    stripped = text.strip()
+    for mark in TICK_MARKS:
+        if stripped.startswith(mark):
+            return True, stripped[len(mark):]
+    for mark in UNTICK_MARKS:
+        if stripped.startswith(mark):
+            return False, stripped[len(mark):]
+    return None, stripped
+
+
+def _cells(row):
+    """The first two distinct cells of a table row (a merged cell appears once)."""
+    seen, cells = set(), []
+    for cell in row.cells:
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        cells.append(cell)
+    return cells
+
+
+def _read(document) -> ImportedForm:
+    from docx.text.paragraph import Paragraph
+
+    properties = document.core_properties
+    marker = f"{properties.subject or ''};{properties.keywords or ''}"
+    if CR1_FORM_MARKER in marker:
+        raise DocumentImportError("This is the case review form (CR1), not the SIN form. Upload a completed SIN form.")
+    kind = "non_case" if "non_case" in marker else "case"
+    if kind == "non_case":
+        raise DocumentImportError(
+            "This is the non-case SIN form. Report a non-case incident with 'Report an incident'; "
+            "this import is for the case-related SIN form of the interim process."
+        )
+
+    result = ImportedForm(kind=kind)
+    labels = {}
+    for name, label, limit in form_fields("case") + form_fields("non_case"):
+        labels.setdefault(normalise(label), (name, limit))
+    found: dict[str, str] = {}
+    for table in document.tables:
+        for row in table.rows:
+            cells = _cells(row)
+            if len(cells) < 2:
+                continue
+            key = normalise(cells[0].text)
+            if key in labels and labels[key][0] not in found:
+                found[labels[key][0]] = cells[1].text
+
+    criteria = {normalise(c.text): c.code for c in Criterion.objects.filter(kind=kind, active=True)}
+    boxes_seen = 0
+    ticked = []
+    body = document.element.body
+    for element in body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"):
+        ticked_line, rest = _split_mark(Paragraph(element, document).text)
+        if ticked_line is None:
+            continue
+        code = criteria.get(normalise(rest))
+        if code is None:
+            continue
+        boxes_seen += 1
+        if ticked_line and code not in ticked:
+            ticked.append(code)
+
+    if not found and not boxes_seen:
+        raise DocumentImportError(
+            "This Word document does not follow the layout of the SIN form, so nothing could be read from it. "
+            "Download the blank SIN form, copy the details into it and upload that."
+        )
+    result.criteria = ticked
+
+    today = timezone.localdate()
+    for name, _label, limit in form_fields("case"):
+        raw = xml_safe(found.get(name, "")).replace("\r\n", "\n").replace("\r", "\n").strip()
+        if not raw:
+            result.missing.append(name)
+            continue
+        if name in DATE_FIELDS:
+            value = _parse_date(raw)
+            if value is None:
+                result.problems[name] = f"The date '{raw[:40]}' could not be read: enter it as day, month and year"
+                continue
+            if value > today:
+                result.problems[name] = "The date is in the future"
+                continue
+            result.values[name] = value
+        else:
+            if limit is not None and len(raw) > limit:
+                result.problems[name] = f"The entry is too long ({len(raw)} characters; at most {limit})"
+                continue
+            result.values[name] = raw
+        result.read.append(name)
+    incident_date, aware_date = result.values.get("incident_date"), result.values.get("aware_date")
+    if incident_date and aware_date and aware_date < incident_date:
+        del result.values["aware_date"]
+        result.read.remove("aware_date")
+        result.problems["aware_date"] = "The date Cafcass became aware is before the date of the incident"
+    if "other_description" in result.missing:
+        # Only asked for when 'Other' is ticked.
+        result.missing.remove("other_description")
+    return result
+
+
+def read_sin_form(data: bytes) -> ImportedForm:
+    """Read a completed SIN form; DocumentImportError (only) when it cannot be read."""
+    check_container(data)
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # the Word parser's many ways of refusing a file
+        raise DocumentImportError(DAMAGED) from error
+    try:
+        return _read(document)
+    except DocumentImportError:
+        raise
+    except Exception as error:  # a structure the reader did not expect
+        raise DocumentImportError(DAMAGED) from error

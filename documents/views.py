@@ -1,0 +1,197 @@
+"""Pages and downloads for documents. Every incident, file and import starts from incidents_visible_to (404 outside)."""
+
+import re
+import unicodedata
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.exceptions import BusinessRuleError
+from incidents.choices import Kind
+from incidents.forms import place_choices_for_case, resolve_place
+from incidents.selectors import incident_detail as select_incident_detail
+from incidents.services import submission_errors
+
+from . import services
+from .forms import AttachmentForm, ImportForm
+from .layout import CR1_FIELDS_LABELS, DATE_FIELDS, form_fields
+from .models import Attachment
+from .pdf import incident_pdf
+from .reader import DocumentImportError
+from .selectors import attachments_of, attachments_visible_to, case_review_visible
+from .word import WORD_CONTENT_TYPE, blank_cr1_form, blank_sin_form, incident_docx
+
+
+def _download(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def safe_filename(name: str) -> str:
+    """A name fit for a header and a file system: no path, no control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.split(r"[\\/]", name)[-1].strip(" .")
+    return name[-150:] or "file"
+
+
+# --- blank forms (interim process, 2.8) ----------------------------------------
+
+
+@require_GET
+def index(request):
+    return render(request, "documents/index.html", {
+        "can_import": request.user.has_perm("documents.import_word"),
+    })
+
+
+@require_GET
+def blank_sin(request):
+    kind = request.GET.get("kind", Kind.CASE)
+    if kind not in Kind.values:
+        raise Http404
+    services.blank_form_downloaded(actor=request.user, form=f"sin_{kind}")
+    name = "SIN-form.docx" if kind == Kind.CASE else "SIN-form-non-case.docx"
+    return _download(blank_sin_form(kind), filename=name, content_type=WORD_CONTENT_TYPE)
+
+
+@require_GET
+def blank_cr1(request):
+    services.blank_form_downloaded(actor=request.user, form="cr1")
+    return _download(blank_cr1_form(), filename="CR1-case-review-form.docx", content_type=WORD_CONTENT_TYPE)
+
+
+# --- a SIN as a paper -----------------------------------------------------------
+
+
+def _paper_context(request, pk: int) -> dict:
+    incident = select_incident_detail(request.user, pk)
+    review = incident.review
+    show_review = case_review_visible(request.user, incident, review)
+    form_rows = [(label, getattr(incident, name), name in DATE_FIELDS) for name, label, _ in form_fields(incident.kind)
+                 if name != "other_description" or incident.other_description]
+    return {
+        "incident": incident,
+        "events": list(incident.events.all()),
+        "decisions": list(incident.decisions.all()),
+        "actions": list(incident.actions.all()),
+        "review": review if show_review else None,
+        "review_rows": [(label, getattr(review, name)) for name, label in CR1_FIELDS_LABELS] if show_review else [],
+        "criteria": list(incident.criteria.all()),
+        "form_rows": form_rows,
+    }
+
+
+@require_GET
+def incident_word(request, pk: int):
+    context = _paper_context(request, pk)
+    incident = context["incident"]
+    data = incident_docx(incident, events=context["events"], decisions=context["decisions"], actions=context["actions"],
+                         review=context["review"], show_review=context["review"] is not None)
+    services.incident_document_downloaded(actor=request.user, incident=incident, file_format="docx")
+    return _download(data, filename=f"{safe_filename(incident.display_reference)}.docx", content_type=WORD_CONTENT_TYPE)
+
+
+@require_GET
+def incident_pdf_download(request, pk: int):
+    context = _paper_context(request, pk)
+    incident = context["incident"]
+    data = incident_pdf(context)
+    services.incident_document_downloaded(actor=request.user, incident=incident, file_format="pdf")
+    return _download(data, filename=f"{safe_filename(incident.display_reference)}.pdf", content_type="application/pdf")
+
+
+# --- importing a completed SIN form (2.8) ----------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def import_form(request):
+    teams = place_choices_for_case(request.user)
+    if not teams or not request.user.has_perm("documents.import_word"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        place = resolve_place(form.cleaned_data["team"])
+        try:
+            incident, attachment, _ = services.incident_import_word(
+                actor=request.user, team=place["team"], name=safe_filename(form.cleaned_data["file"].name), data=form.file_bytes)
+        except DocumentImportError as error:
+            form.add_error("file", error.message)
+        except ValidationError as error:
+            form.add_error("file", "; ".join(error.messages))
+        except BusinessRuleError as error:
+            form.add_error("team", error.message)
+        else:
+            messages.success(request, "The form was imported as a draft. Check what was read, then complete the draft.")
+            return redirect("documents:import_result", pk=attachment.pk)
+    return render(request, "documents/import_form.html", {"form": form})
+
+
+@require_GET
+def import_result(request, pk: int):
+    attachment = get_object_or_404(attachments_visible_to(request.user).filter(purpose=Attachment.Purpose.IMPORTED_FORM), pk=pk)
+    incident = attachment.incident
+    report = attachment.import_report or {}
+    labels = {name: label for name, label, _ in form_fields(Kind.CASE)}
+    read = [(labels.get(name, name), getattr(incident, name)) for name in report.get("read", [])]
+    problems = [(labels.get(name, name), message) for name, message in (report.get("problems") or {}).items()]
+    missing = [labels.get(name, name) for name in report.get("missing", [])]
+    return render(request, "documents/import_result.html", {
+        "attachment": attachment, "incident": incident, "read": read, "problems": problems, "missing": missing,
+        "criteria": list(incident.criteria.all()),
+        "still_needed": list(submission_errors(incident).values()),
+        "can_edit": request.user.has_perm("incidents.edit_draft", incident),
+    })
+
+
+# --- attachments ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def attachments(request, pk: int):
+    incident = select_incident_detail(request.user, pk)
+    can_add = request.user.has_perm("documents.add_attachment", incident)
+    with_review = incident.review_commissioned_at is not None and case_review_visible(request.user, incident, incident.review)
+    form = None
+    if can_add:
+        form = AttachmentForm(request.POST or None, request.FILES or None, with_case_review=with_review)
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_add(actor=request.user, incident_id=incident.pk, name=safe_filename(form.cleaned_data["file"].name),
+                                    data=form.file_bytes, purpose=form.cleaned_data.get("purpose") or Attachment.Purpose.INCIDENT)
+        except ValidationError as error:
+            form.add_error("file", "; ".join(error.messages))
+        except BusinessRuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The file has been added.")
+            return redirect("documents:attachments", pk=incident.pk)
+    return render(request, "documents/attachments.html", {
+        "incident": incident, "files": attachments_of(request.user, incident), "form": form,
+    })
+
+
+@require_GET
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
+    incident = select_incident_detail(request.user, attachment.incident_id)
+    if attachment.purpose == Attachment.Purpose.CASE_REVIEW and not case_review_visible(request.user, incident, incident.review):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("The file is missing from storage.") from error
+    services.attachment_downloaded(actor=request.user, attachment=attachment)
+    response = FileResponse(handle, as_attachment=True, filename=safe_filename(attachment.original_name),
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
