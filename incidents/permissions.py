@@ -1,7 +1,10 @@
 """Who may take which step on which SIN: one named predicate per action (the `rules` package).
 
 "Their place" means the incident lies under the place the role covers.
-Nobody approves, signs off or decides on a step they wrote themselves.
+Nobody approves, signs off or decides on a step they wrote themselves. One
+exception, by design (docs/decisions/0006): an Assistant Director who wrote a
+case SIN adds their own analysis, as under the interim process (2.8); the
+Operational Director's sign-off stays the independent check.
 Each predicate answers for the person and the record only; whether the
 record is at the right stage is the workflow's question (incidents.workflow).
 """
@@ -93,7 +96,7 @@ rules.add_perm("incidents.create_case", may_write_case_sin)
 rules.add_perm("incidents.create_non_case", may_write_non_case_sin)
 rules.add_perm("incidents.edit_draft", is_author)
 rules.add_perm("incidents.submit", is_author)
-rules.add_perm("incidents.ad_analyse", is_case & is_ad_of_incident & ~is_author)
+rules.add_perm("incidents.ad_analyse", is_case & is_ad_of_incident)
 rules.add_perm("incidents.ad_return", is_case & is_ad_of_incident & ~is_author)
 rules.add_perm("incidents.od_sign_off", is_case & is_od_of_incident & ~is_author)
 rules.add_perm("incidents.od_return", is_case & is_od_of_incident & ~is_author)

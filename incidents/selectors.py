@@ -87,7 +87,7 @@ def awaiting_action_filter(user) -> Q:
     condition = Q(stage__in=[Stage.DRAFT, Stage.RETURNED], author_id=user.pk)
     if access.service_area_ids:
         areas = Q(service_area_id__in=access.service_area_ids)
-        condition |= Q(stage=Stage.WITH_AD) & areas & ~Q(author_id=user.pk)
+        condition |= Q(stage=Stage.WITH_AD) & areas
         condition |= Q(stage=Stage.ACTIONS) & areas
     if access.function_ids:
         condition |= Q(stage=Stage.ACTIONS, function_id__in=access.function_ids)

@@ -334,7 +334,7 @@ def incident_ad_analyse(*, actor, incident_id: int, expected_version: int, analy
     """The AD adds their analysis and proposes whether it meets the criteria to share with CMT (2.2)."""
     with transaction.atomic():
         incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.ad_analyse", incident, "Only the Assistant Director of this service area, who did not write it, can add the analysis.")
+        _require(actor, "incidents.ad_analyse", incident, "Only an Assistant Director of this service area can add the analysis.")
         _require_stage(incident, Step.AD_ANALYSE)
         analysis = _required_text(analysis, "analysis", "Enter your analysis of the situation")
         if proposal not in Proposal.values:

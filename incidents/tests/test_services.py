@@ -16,7 +16,7 @@ from django.utils import timezone
 from alerts.models import Notification
 from audit.models import AuditEvent
 from core.exceptions import NotAllowed, StaleRecord, WrongStage
-from incidents import services
+from incidents import selectors, services
 from incidents.choices import ActionStatus, Audience, Decision, Kind, Proposal, ReviewStatus, Stage, Step
 from incidents.models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
 from incidents.tests.factories import CR1_VALUES, case_form, finish_actions, incident_at, non_case_form, requested_action
@@ -314,17 +314,19 @@ def test_ad_analysis_refusals(org, p):
             expected_version=draft.version, analysis="x", proposal=Proposal.MEETS_SHARE)
 
 
-def test_ad_author_may_not_analyse_their_own_sin_but_another_ad_of_the_area_may(org, p):
+def test_ad_author_adds_their_own_analysis_but_cannot_return_it_to_themselves(org, p):
+    """Under the interim process the AD writes the SIN (2.8): they add the analysis; the OD is the independent check."""
     ad = p[R.ASSISTANT_DIRECTOR]
     incident = incident_at(org, Stage.WITH_AD, author=ad)
-    for step, kw in [(services.incident_ad_analyse, dict(analysis="mine", proposal=Proposal.MEETS_SHARE)),
-                     (services.incident_ad_return, dict(questions="mine"))]:
-        refused(NotAllowed, incident, step, actor=ad, incident_id=incident.pk, expected_version=incident.version, **kw)
-    colleague = person(R.ASSISTANT_DIRECTOR, place=org.area)
-    services.incident_ad_analyse(actor=colleague, incident_id=incident.pk, expected_version=incident.version,
-                                 analysis="theirs", proposal=Proposal.MEETS_SHARE)
+    assert selectors.incidents_awaiting_action(ad).filter(pk=incident.pk).exists()
+    refused(NotAllowed, incident, services.incident_ad_return, actor=ad, incident_id=incident.pk,
+            expected_version=incident.version, questions="mine")
+    services.incident_ad_analyse(actor=ad, incident_id=incident.pk, expected_version=incident.version,
+                                 analysis="mine", proposal=Proposal.MEETS_SHARE)
     incident.refresh_from_db()
     assert incident.stage == Stage.WITH_OD
+    refused(NotAllowed, incident, services.incident_od_sign_off, actor=ad, incident_id=incident.pk,
+            expected_version=incident.version)
 
 
 def test_od_who_wrote_as_ad_may_not_sign_off(org, p):

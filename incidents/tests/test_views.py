@@ -508,10 +508,15 @@ def test_person_who_sees_the_record_but_may_not_take_the_step_gets_403(org, clie
     assert fresh(incident).version == before
 
 
-def test_author_as_ad_cannot_analyse_own_incident(org, client):
+def test_author_as_ad_analyses_own_incident_but_cannot_return_it_to_themselves(org, client):
     incident = incident_at(org, Stage.WITH_AD, author=org.people[AD])
     c = as_user(client, org.people[AD])
-    assert c.get(f"/incidents/{incident.pk}/step/ad_analyse/").status_code == 403
+    assert c.get(f"/incidents/{incident.pk}/step/ad_return/").status_code == 403
+    assert c.get(f"/incidents/{incident.pk}/step/ad_analyse/").status_code == 200
+    response = c.post(f"/incidents/{incident.pk}/step/ad_analyse/",
+                      {"version": incident.version, "analysis": "Meets criterion 1.", "proposal": Proposal.MEETS_SHARE})
+    assert response.status_code == 302
+    assert fresh(incident).stage == Stage.WITH_OD
 
 
 @pytest.mark.parametrize("role", [LM, AD, OD, HOP])
