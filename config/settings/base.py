@@ -229,6 +229,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Serious incident notification and learning: the same services and visibility as the pages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API description is for people and systems that use it (docs/decisions/0007).
+    "SERVE_PERMISSIONS": ["core.api.IsPersonOrSystem"],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+        "intake.api.authentication.SourceTokenAuthentication",
+    ],
     # Served from this site: the CSP allows no third-party scripts.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

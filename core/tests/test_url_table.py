@@ -181,9 +181,9 @@ ROWS: dict[str, list[Case]] = {
     "api-incident-docx": [case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403))],
     "api-incident-pdf": [case("CR1 being written", ON_REVIEWING, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403))],
     "api-briefing-list": [case(expect=API_EVERYONE, shows=lambda w: w.briefing.title, shown_to=(BOARD, CHAIR))],
-    # The schema and its documentation page describe the API, not any record: public.
-    "api-schema": [case(expect=PUBLIC)],
-    "api-docs": [case(expect=PUBLIC)],
+    # The schema and its documentation page are for the people and systems using the API (decision 0007).
+    "api-schema": [case(expect=API_EVERYONE)],
+    "api-docs": [case(expect=EVERYONE_SIGNED_IN)],
     # Source systems push incidents with their own bearer token; a person's session is not one.
     "api-intake-incident-create": [case(expect=expect(401, anonymous=401))],
 }

@@ -369,3 +369,18 @@ def test_hostile_bodies_are_a_400_never_a_500(api, body):
     response = api.post(URL, data=body, content_type="application/json")
     assert response.status_code in (400, 413)
     assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_source_system_reads_the_schema_with_its_token_and_nobody_else_without_signing_in(api, org):
+    """The API description is for those who use it (decision 0007)."""
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert "/api/intake/incidents/" in json.loads(response.content)["paths"]
+    anonymous = APIClient()
+    assert anonymous.get("/api/schema/").status_code == 403
+    docs = anonymous.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith(reverse("accounts:login"))
+    revoked = APIClient()
+    revoked.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert revoked.get("/api/schema/").status_code == 403
