@@ -8,7 +8,9 @@ form). After every step it checks:
 - no stage is skipped: every timeline event is a transition of
   incidents.workflow (or leaves the stage as it was, for the steps that do
   not move it), and each event starts where the one before it ended;
-- a closed incident has a final CEO decision and every action done or carried;
+- a closed incident has a final CEO decision and every action done or carried
+  (a directed rule adds an open action at the actions stage and tries to close:
+  with the closure check removed from the service, this test fails);
 - Board members and the Chair see no incident, and only briefings of sharing
   decisions meant for them;
 - exactly one audit event per successful step;
@@ -270,6 +272,22 @@ class SinMachine(RuleBasedStateMachine):
         for action in Action.objects.filter(incident_id=incident_id).exclude(status__in=FINISHED_ACTION_STATUSES):
             self._run(incident_id, lambda action=action: services.action_update(actor=action.owner, action_id=action.pk, expected_version=action.version,
                                                                   status=ActionStatus.DONE, evidence="Done"))
+
+    @precondition(lambda self: Incident.objects.filter(pk__in=self.incident_ids, stage=Stage.ACTIONS).exists())
+    @rule(which=st.integers(0, 1))
+    def close_while_an_action_is_open(self, which):
+        """At the actions stage, a new open action must stop closure (2.7): random walks reach this too rarely."""
+        at_actions = list(Incident.objects.filter(pk__in=self.incident_ids, stage=Stage.ACTIONS).order_by("pk"))
+        incident = at_actions[which % len(at_actions)]
+        accountable = self._actor("right", incident, "close")
+        added = self._run(incident.pk, lambda: services.action_add(
+            actor=accountable, incident_id=incident.pk, expected_version=incident.version,
+            action=services.RequestedAction("Still to do", self.actors["learning"], timezone.localdate() + timedelta(days=5))))
+        assert added, "the accountable AD or Head of Profession adds an action at the actions stage"
+        incident.refresh_from_db()
+        closed = self._run(incident.pk, lambda: services.incident_close(actor=accountable, incident_id=incident.pk,
+                                                                         expected_version=incident.version))
+        assert not closed, "an incident closed with an open action"
 
     # --- invariants ---------------------------------------------------------------------
 
