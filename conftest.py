@@ -4,6 +4,26 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
+@pytest.fixture(autouse=True)
+def _criteria_after_flush(request):
+    """Load the criteria again for a test that commits for real.
+
+    They come from a data migration; a transactional test (transaction=True, or
+    any test with the live server) flushes the database when it ends, so the
+    next one would find the lists empty. Tests inside a rolled-back transaction
+    keep them and are left alone.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction"))
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from incidents.criteria import load_criteria
+    from incidents.models import Criterion
+
+    load_criteria(Criterion)
+
+
 @pytest.fixture
 def org(db):
     from organisation.tests.factories import Org

@@ -25,20 +25,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture(autouse=True)
-def _criteria_loaded(request):
-    """The criteria lists come from a data migration, which a transactional test's flush empties: load them again."""
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from incidents.criteria import CASE_CRITERIA, NON_CASE_CATEGORIES
-    from incidents.models import Criterion
-
-    for kind, rows in (("case", CASE_CRITERIA), ("non_case", NON_CASE_CATEGORIES)):
-        for order, (code, text) in enumerate(rows, start=1):
-            Criterion.objects.update_or_create(code=code, defaults={"kind": kind, "text": text, "order": order, "active": True})
-
-
 @pytest.fixture(scope="session")
 def playwright_instance():
     from playwright.sync_api import sync_playwright

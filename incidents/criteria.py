@@ -35,3 +35,14 @@ NON_CASE_CATEGORIES = [
 ]
 
 OTHER_CODE = "other"
+
+
+def load_criteria(criterion_model) -> None:
+    """Write both lists into the Criterion table, adding what is missing and correcting the wording; safe to run again.
+
+    The data migration calls it with its historical model; tests that commit for
+    real (and so start from a flushed database) call it with the current one.
+    """
+    for kind, rows in (("case", CASE_CRITERIA), ("non_case", NON_CASE_CATEGORIES)):
+        for order, (code, text) in enumerate(rows, start=1):
+            criterion_model.objects.update_or_create(code=code, defaults={"kind": kind, "text": text, "order": order})

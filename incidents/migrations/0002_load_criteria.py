@@ -4,12 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from incidents.criteria import CASE_CRITERIA, NON_CASE_CATEGORIES
+    from incidents.criteria import load_criteria
 
-    Criterion = apps.get_model("incidents", "Criterion")
-    for kind, rows in (("case", CASE_CRITERIA), ("non_case", NON_CASE_CATEGORIES)):
-        for order, (code, text) in enumerate(rows, start=1):
-            Criterion.objects.update_or_create(code=code, defaults={"kind": kind, "text": text, "order": order})
+    load_criteria(apps.get_model("incidents", "Criterion"))
 
 
 class Migration(migrations.Migration):

@@ -5,8 +5,8 @@ transaction takes the write lock at BEGIN) and the version check must let
 exactly one of them through; the other is told the record changed. Reference
 numbers handed out at the same moment must still be distinct and consecutive.
 
-These tests commit for real (transaction=True), so the criteria loaded by the
-data migration are restored for them with serialized_rollback.
+These tests commit for real (transaction=True); the root conftest loads the
+criteria again after the flush that emptied them.
 """
 
 import threading
@@ -24,7 +24,7 @@ from incidents.tests.factories import incident_at
 from organisation.choices import Role as R
 from organisation.tests.factories import Org, person
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_together(*calls):
