@@ -29,11 +29,14 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     def short_error(self, obj):
         return obj.last_error[:80]
 
-    @admin.action(description="Send the selected emails again")
+    @admin.action(description="Send the selected failed emails again")
     def resend(self, request, queryset):
-        for delivery in queryset:
-            delivery_resend(actor=request.user, delivery_id=delivery.pk)
-        messages.success(request, f"{queryset.count()} email(s) queued to be sent again.")
+        queued = sum(delivery_resend(actor=request.user, delivery_id=pk) for pk in queryset.values_list("pk", flat=True))
+        if queued:
+            messages.success(request, f"{queued} email(s) queued to be sent again.")
+        left = queryset.count() - queued
+        if left:
+            messages.warning(request, f"{left} email(s) left alone: already sent, being sent now, or with no address to send to.")
 
     def has_add_permission(self, request):
         return False

@@ -21,6 +21,7 @@ from .models import AlertConfiguration, EmailDelivery, Notification
 logger = logging.getLogger(__name__)
 
 CMT_REASONS = frozenset({Notification.Reason.CMT_INITIAL, Notification.Reason.CMT_REVIEW})
+NO_ADDRESS = "No email address on record for this person: add one to their account, then send again"
 
 
 def _message_id(key: str) -> str:
@@ -46,14 +47,19 @@ def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude
         EmailDelivery(notification=n, incident=incident, reason=reason, to_address=n.recipient.email,
                       message_id=_message_id(f"n{n.pk}"), **content)
         for n in notifications
-        if n.recipient.email
     ]
     if reason in CMT_REASONS and config.mailbox:
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
         deliveries.append(EmailDelivery(incident=incident, reason=reason, to_address=config.mailbox, is_mailbox_copy=True,
                                         message_id=_message_id(f"m{incident.pk}-{reason}-{stamp}"), **content))
+    for delivery in deliveries:
+        if not delivery.to_address:
+            # Nothing to send to: recorded as failed at once, for an administrator to see and resend once an address is added.
+            delivery.status = EmailDelivery.Status.FAILED
+            delivery.last_error = NO_ADDRESS
     for delivery in EmailDelivery.objects.bulk_create(deliveries):
-        _enqueue(delivery)
+        if delivery.status == EmailDelivery.Status.PENDING:
+            _enqueue(delivery)
     return notifications
 
 
@@ -112,7 +118,7 @@ def delivery_send(*, delivery_id: int) -> str:
     except Exception as error:  # any failure of the mail server or the address: record it, retry later
         return _record_failure(delivery, error)
     with transaction.atomic():
-        EmailDelivery.objects.filter(pk=delivery.pk).update(
+        EmailDelivery.objects.filter(pk=delivery.pk, status=EmailDelivery.Status.SENDING).update(
             status=EmailDelivery.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
         )
     return EmailDelivery.Status.SENT
@@ -134,20 +140,38 @@ def _record_failure(delivery: EmailDelivery, error: Exception) -> str:
     return EmailDelivery.Status.PENDING
 
 
-def delivery_resend(*, actor, delivery_id: int) -> EmailDelivery:
-    """An administrator sends a delivery again (after fixing an address, say)."""
+def delivery_resend(*, actor, delivery_id: int) -> bool:
+    """An administrator sends a failed delivery again (after fixing an address, say); returns whether it was queued.
+
+    Only a failed delivery, or one a worker stopped while sending, is sent again:
+    a sent one, or one being sent now, is left alone, so that nobody receives the
+    same alert twice. A person's delivery takes their current address.
+    """
     from audit.services import audit_record
 
     with transaction.atomic():
-        delivery = EmailDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery = EmailDelivery.objects.select_for_update().select_related("notification__recipient").get(pk=delivery_id)
+        stuck = (
+            delivery.status == EmailDelivery.Status.SENDING
+            and delivery.claimed_at is not None
+            and timezone.now() - delivery.claimed_at >= timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS)
+        )
+        if delivery.status != EmailDelivery.Status.FAILED and not stuck:
+            return False
+        changes = {}
+        if delivery.notification_id and delivery.notification.recipient.email != delivery.to_address:
+            changes["to"] = [delivery.to_address, delivery.notification.recipient.email]
+            delivery.to_address = delivery.notification.recipient.email
+        if not delivery.to_address:
+            return False
         delivery.status = EmailDelivery.Status.PENDING
         delivery.next_attempt_at = None
         delivery.claimed_at = None
         delivery.attempts = 0
-        delivery.save(update_fields=["status", "next_attempt_at", "claimed_at", "attempts"])
-        audit_record(actor=actor, action="email.resend", obj=delivery, changes={"to": delivery.to_address})
+        delivery.save(update_fields=["status", "next_attempt_at", "claimed_at", "attempts", "to_address"])
+        audit_record(actor=actor, action="email.resend", obj=delivery, changes=changes or {"to": delivery.to_address})
         _enqueue(delivery)
-    return delivery
+    return True
 
 
 def deliveries_recover() -> int:

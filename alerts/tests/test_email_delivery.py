@@ -194,3 +194,61 @@ def test_an_administrator_can_see_failures_and_resend(org, smtp, settings, clien
     failed.refresh_from_db()
     assert failed.status == EmailDelivery.Status.SENT
     assert smtp.recipients() == [failed.to_address]
+
+
+def test_a_person_without_an_email_address_shows_as_a_failed_delivery_until_one_is_added(org, smtp):
+    from alerts.services import NO_ADDRESS, delivery_resend
+
+    cmt = org.people[Role.CMT_MEMBER]
+    cmt.email = ""
+    cmt.save()
+    incident = _at(org, Stage.WITH_OD)
+    smtp.messages.clear()
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    missing = EmailDelivery.objects.get(incident=incident, notification__recipient=cmt)
+    assert (missing.status, missing.last_error, missing.attempts) == (EmailDelivery.Status.FAILED, NO_ADDRESS, 0)
+    admin = org.people[Role.ADMINISTRATOR]
+    assert delivery_resend(actor=admin, delivery_id=missing.pk) is False
+    cmt.email = "cmt.member.new@example.org"
+    cmt.save()
+    assert delivery_resend(actor=admin, delivery_id=missing.pk) is True
+    smtp.messages.clear()
+    run_worker()
+    missing.refresh_from_db()
+    assert (missing.status, missing.to_address) == (EmailDelivery.Status.SENT, "cmt.member.new@example.org")
+    assert smtp.recipients() == ["cmt.member.new@example.org"]
+
+
+@pytest.mark.parametrize("status", [EmailDelivery.Status.SENT, EmailDelivery.Status.SENDING, EmailDelivery.Status.PENDING])
+def test_resend_leaves_alone_an_email_sent_or_on_its_way(org, smtp, status):
+    from alerts.services import delivery_resend
+
+    incident = _at(org, Stage.WITH_OD)
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
+    EmailDelivery.objects.filter(pk=delivery.pk).update(status=status, claimed_at=timezone.now())
+    smtp.messages.clear()
+    assert delivery_resend(actor=org.people[Role.ADMINISTRATOR], delivery_id=delivery.pk) is False
+    run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == status
+    assert delivery.to_address not in smtp.recipients()
+
+
+def test_resend_takes_up_an_email_a_stopped_worker_left_half_sent(org, smtp, settings):
+    from alerts.services import delivery_resend
+
+    incident = _at(org, Stage.WITH_OD)
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
+    stopped = timezone.now() - timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS + 1)
+    EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.SENDING, claimed_at=stopped)
+    smtp.messages.clear()
+    assert delivery_resend(actor=org.people[Role.ADMINISTRATOR], delivery_id=delivery.pk) is True
+    run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == EmailDelivery.Status.SENT
+    assert smtp.recipients() == [delivery.to_address]
