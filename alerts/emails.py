@@ -11,19 +11,26 @@ SUBJECTS = {
     Notification.Reason.CMT_INITIAL: "Core CMT alert: initial stage",
     Notification.Reason.CMT_REVIEW: "Core CMT alert: case review (CR1) completed",
     Notification.Reason.INFO: "For information",
+    Notification.Reason.BRIEFING: "A briefing from the Chief Executive",
 }
 
 
 def compose(*, incident, reason: str, message: str, config: AlertConfiguration, link: str = "") -> dict:
-    """Subject, plain text and HTML for one alert."""
+    """Subject, plain text and HTML for one alert.
+
+    A briefing's readers (the Board, the Chair) see nothing of the record but the
+    briefing: their email names neither its stage nor its title, and leads to the briefing.
+    """
     reference = incident.reference or f"Draft {incident.pk}"
+    briefing = reason == Notification.Reason.BRIEFING
     context = {
         "reference": reference,
-        "stage": incident.get_stage_display(),
+        "stage": "" if briefing else incident.get_stage_display(),
         "message": message,
         "reason": Notification.Reason(reason).label,
         "link": settings.SITE_URL.rstrip("/") + (link or reverse("incidents:detail", args=[incident.pk])),
-        "title": incident.title if config.include_details else "",
+        "link_text": "Read the briefing" if briefing else "Open the record",
+        "title": incident.title if config.include_details and not briefing else "",
         "service_name": settings.SERVICE_NAME,
     }
     return {

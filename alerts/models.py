@@ -16,6 +16,7 @@ class Notification(models.Model):
         CMT_INITIAL = "cmt_initial", "Core CMT alert: initial stage"
         CMT_REVIEW = "cmt_review", "Core CMT alert: case review completed"
         INFO = "info", "For information"
+        BRIEFING = "briefing", "A briefing shared with you"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="notifications")

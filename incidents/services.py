@@ -430,7 +430,7 @@ def _record_decision(incident, *, actor, decision, rationale, comments, is_final
         rationale=rationale, comments=(comments or "").strip(),
     )
     if decision in SHARING_DECISIONS:
-        Briefing.objects.create(
+        briefing = Briefing.objects.create(
             incident=incident, decision=record,
             audience=Audience.BOARD if decision == Decision.SHARE_BOARD else Audience.CHAIR,
             title=briefing_title, text=briefing_text,
@@ -439,8 +439,8 @@ def _record_decision(incident, *, actor, decision, rationale, comments, is_final
         recipients = list(people_with_role(Role.CHAIR))
         if audience_role == Role.BOARD_MEMBER:
             recipients += list(people_with_role(Role.BOARD_MEMBER))
-        notify(recipients=recipients, incident=incident, reason=Notification.Reason.INFO,
-               message=f"The CEO has shared a briefing with you: {briefing_title}")
+        notify(recipients=recipients, incident=incident, reason=Notification.Reason.BRIEFING,
+               message=f"The CEO has shared a briefing with you: {briefing_title}", link=briefing.get_absolute_url())
     if action is not None:
         _create_action(incident, actor=actor, action=action)
     return record

@@ -252,3 +252,22 @@ def test_resend_takes_up_an_email_a_stopped_worker_left_half_sent(org, smtp, set
     delivery.refresh_from_db()
     assert delivery.status == EmailDelivery.Status.SENT
     assert smtp.recipients() == [delivery.to_address]
+
+
+def test_a_briefing_email_leads_to_the_briefing_and_tells_nothing_of_the_record(org, smtp):
+    from incidents.choices import Decision
+    from incidents.models import Briefing
+
+    AlertConfiguration.objects.update(include_details=True)
+    incident = _at(org, Stage.CASE_REVIEW)
+    smtp.messages.clear()
+    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
+                                 decision=Decision.SHARE_CHAIR, rationale="The Chair should know.",
+                                 briefing_title="For the Chair", briefing_text="A short briefing.")
+    run_worker()
+    briefing = Briefing.objects.get(incident=incident)
+    assert smtp.recipients() == [org.people[Role.CHAIR].email]
+    text = smtp.messages[0]["message"].get_body(("plain",)).get_content()
+    assert briefing.get_absolute_url() in text
+    assert f"/incidents/{incident.pk}/" not in text
+    assert "Stage:" not in text and incident.title not in text

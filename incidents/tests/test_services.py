@@ -592,7 +592,10 @@ def test_sharing_needs_a_briefing_and_tells_its_audience(org, p, decision, audie
     briefing = Briefing.objects.get(decision=record)
     assert (briefing.incident, briefing.audience, briefing.title) == (incident, audience, "Title")
     expected = {p[R.CHAIR], p[R.BOARD_MEMBER], second_board} if audience == Audience.BOARD else {p[R.CHAIR]}
-    assert watch.notes() == watch.notes(Notification.Reason.INFO) == expected
+    assert watch.notes() == watch.notes(Notification.Reason.BRIEFING) == expected
+    # They lead to the briefing, the only part of the record its readers may see.
+    briefing_notes = Notification.objects.filter(incident=incident, reason=Notification.Reason.BRIEFING)
+    assert set(briefing_notes.values_list("link", flat=True)) == {briefing.get_absolute_url()}
 
 
 def test_no_briefing_for_a_decision_that_does_not_share(org, p):
