@@ -93,11 +93,9 @@ def _attachments(delivery: EmailDelivery) -> list[tuple[str, bytes, str]]:
     """The CR1 as a PDF, only when an administrator switched that on for a secure mailbox."""
     if delivery.reason != Notification.Reason.CMT_REVIEW or not AlertConfiguration.current().attach_case_review:
         return []
-    try:
-        from documents.services import incident_pdf
-    except ImportError:  # the documents app is not installed
-        return []
-    return [(f"{delivery.incident.reference}-CR1.pdf", incident_pdf(delivery.incident), "application/pdf")]
+    from documents.pdf import signed_off_paper_pdf
+
+    return [(f"{delivery.incident.reference}-CR1.pdf", signed_off_paper_pdf(delivery.incident), "application/pdf")]
 
 
 def delivery_send(*, delivery_id: int) -> str:

@@ -2,19 +2,14 @@
 
 from django.db.models import QuerySet
 
-from incidents.choices import ReviewStatus, Stage
 from incidents.selectors import incidents_visible_to
 
 from .models import Attachment
 
 
 def case_review_visible(user, incident, review) -> bool:
-    """The same rule as the SIN's page: a CR1 being written is read only by those who may write it."""
-    if review is None:
-        return False
-    if review.status != ReviewStatus.DRAFT:
-        return True
-    return incident.stage == Stage.CASE_REVIEW and user.has_perm("incidents.write_case_review", incident)
+    """The same rule as the SIN's page and the API: incidents.read_case_review."""
+    return review is not None and user.has_perm("incidents.read_case_review", incident)
 
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:

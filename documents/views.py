@@ -17,9 +17,9 @@ from incidents.services import submission_errors
 
 from . import services
 from .forms import AttachmentForm, ImportForm
-from .layout import CR1_FIELDS_LABELS, DATE_FIELDS, form_fields
+from .layout import form_fields
 from .models import Attachment
-from .pdf import incident_pdf
+from .pdf import incident_pdf, paper_context
 from .reader import DocumentImportError
 from .selectors import attachments_of, attachments_visible_to, case_review_visible
 from .word import WORD_CONTENT_TYPE, blank_cr1_form, blank_sin_form, incident_docx
@@ -72,20 +72,7 @@ def blank_cr1(request):
 
 def _paper_context(request, pk: int) -> dict:
     incident = select_incident_detail(request.user, pk)
-    review = incident.review
-    show_review = case_review_visible(request.user, incident, review)
-    form_rows = [(label, getattr(incident, name), name in DATE_FIELDS) for name, label, _ in form_fields(incident.kind)
-                 if name != "other_description" or incident.other_description]
-    return {
-        "incident": incident,
-        "events": list(incident.events.all()),
-        "decisions": list(incident.decisions.all()),
-        "actions": list(incident.actions.all()),
-        "review": review if show_review else None,
-        "review_rows": [(label, getattr(review, name)) for name, label in CR1_FIELDS_LABELS] if show_review else [],
-        "criteria": list(incident.criteria.all()),
-        "form_rows": form_rows,
-    }
+    return paper_context(incident, show_review=case_review_visible(request.user, incident, incident.review))
 
 
 @require_GET

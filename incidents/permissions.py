@@ -14,7 +14,7 @@ import rules
 from organisation.choices import Role
 from organisation.selectors import access_for, teams_for_author
 
-from .choices import Kind
+from .choices import Kind, ReviewStatus
 
 
 @rules.predicate
@@ -81,6 +81,25 @@ def is_reviewer_of_incident(user, incident) -> bool:
 
 
 @rules.predicate
+def may_read_case_review(user, incident) -> bool:
+    """Who reads a CR1 on a SIN they can see (2.5).
+
+    Once the Operational Service Director has signed it off and sent it to Core
+    CMT, everyone who sees the SIN. Before that it is unfinished work: NIS
+    reviewers read it as they write it, and the person who signs it off reads it
+    once it is submitted.
+    """
+    review = getattr(incident, "case_review", None)
+    if review is None:
+        return False
+    if review.status == ReviewStatus.SIGNED_OFF:
+        return True
+    if is_nis_reviewer(user):
+        return True
+    return review.status == ReviewStatus.SUBMITTED and is_operational_service_director(user, incident)
+
+
+@rules.predicate
 def is_action_owner(user, action) -> bool:
     return action is not None and action.owner_id == user.pk
 
@@ -103,6 +122,7 @@ rules.add_perm("incidents.od_return", is_case & is_od_of_incident & ~is_author)
 rules.add_perm("incidents.od_not_notifiable", is_case & is_od_of_incident & ~is_author)
 rules.add_perm("incidents.ceo_decide", is_ceo & ~is_author)
 rules.add_perm("incidents.write_case_review", is_case & is_nis_reviewer)
+rules.add_perm("incidents.read_case_review", is_case & may_read_case_review)
 rules.add_perm("incidents.sign_off_case_review", is_case & is_operational_service_director & ~is_reviewer_of_incident)
 rules.add_perm("incidents.add_action", is_ceo | is_ad_of_incident | is_od_of_incident | is_hop_of_incident)
 rules.add_perm("incidents.record_learning", is_ad_of_incident | is_od_of_incident | is_hop_of_incident | is_reviewer_of_incident)

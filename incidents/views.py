@@ -334,6 +334,7 @@ def incident_detail(request, pk: int):
         "who_acts": _who_acts(incident),
         "can_edit": incident.stage in (Stage.DRAFT, Stage.RETURNED) and request.user.has_perm("incidents.edit_draft", incident),
         "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
+        "can_read_review": request.user.has_perm("incidents.read_case_review", incident),
         "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in {Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.NOTIFIED, Stage.ACTIONS},
         "closure_blockers": services.closure_blockers(incident) if incident.stage == Stage.ACTIONS else [],
         "is_ceo": access.has(Role.CEO),

@@ -258,6 +258,7 @@ def test_a_briefing_email_leads_to_the_briefing_and_tells_nothing_of_the_record(
     from incidents.choices import Decision
     from incidents.models import Briefing
 
+    AlertConfiguration.current()
     AlertConfiguration.objects.update(include_details=True)
     incident = _at(org, Stage.CASE_REVIEW)
     smtp.messages.clear()
@@ -271,3 +272,31 @@ def test_a_briefing_email_leads_to_the_briefing_and_tells_nothing_of_the_record(
     assert briefing.get_absolute_url() in text
     assert f"/incidents/{incident.pk}/" not in text
     assert "Stage:" not in text and incident.title not in text
+
+
+def test_the_second_cmt_alert_carries_the_cr1_as_a_pdf_when_switched_on(org, smtp):
+    AlertConfiguration.current()
+    AlertConfiguration.objects.update(attach_case_review=True)
+    incident = _at(org, Stage.CR1_SIGN_OFF)
+    smtp.messages.clear()
+    services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    alerts = [m for m in smtp.messages if "Core CMT alert" in m["message"]["Subject"]]
+    assert len(alerts) == len(_emails(org, Role.CMT_MEMBER, Role.CEO)) + 1  # and the mailbox
+    for sent in alerts:
+        attachments = list(sent["message"].iter_attachments())
+        assert [a.get_filename() for a in attachments] == [f"{incident.reference}-CR1.pdf"]
+        assert attachments[0].get_content_type() == "application/pdf"
+        assert attachments[0].get_content().startswith(b"%PDF")
+    others = [m for m in smtp.messages if m not in alerts]
+    assert all(list(sent["message"].iter_attachments()) == [] for sent in others)
+    assert set(EmailDelivery.objects.filter(incident=incident).values_list("status", flat=True)) == {EmailDelivery.Status.SENT}
+
+
+def test_without_the_setting_no_email_carries_the_cr1(org, smtp):
+    incident = _at(org, Stage.CR1_SIGN_OFF)
+    smtp.messages.clear()
+    services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    assert smtp.messages
+    assert all(list(sent["message"].iter_attachments()) == [] for sent in smtp.messages)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from organisation.models import CorporateFunction, ServiceArea, Team
 
-from ..choices import ActionStatus, Decision, Kind, Proposal, ReviewStatus, Step
+from ..choices import ActionStatus, Decision, Kind, Proposal, Step
 from ..models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
 from ..services import CR1_FIELDS, FORM_FIELDS
 
@@ -66,12 +66,12 @@ class IncidentDetailSerializer(IncidentListSerializer):
                                                        "source_reference", "events", "decisions", "actions", "case_review"]
 
     def get_case_review(self, obj) -> dict | None:
-        """A CR1 still being written is shown only to NIS reviewers, as on the page."""
+        """The CR1's text only to those who may read it yet (incidents.read_case_review), as on the page."""
         review = getattr(obj, "review", None)
         if review is None:
             return None
         request = self.context.get("request")
-        if review.status == ReviewStatus.DRAFT and not (request and rules.has_perm("incidents.write_case_review", request.user, obj)):
+        if not (request and rules.has_perm("incidents.read_case_review", request.user, obj)):
             return {"status": review.status, "commissioned_at": review.commissioned_at}
         return CaseReviewSerializer(review).data
 

@@ -153,6 +153,7 @@ class CaseReviewView(APIView):
         incident = incident_detail(request.user, pk)
         if incident.review is None:
             raise NotFound("No case review has been commissioned.")
+        services.incident_viewed(actor=request.user, incident=incident)
         return Response(IncidentDetailSerializer(incident, context={"request": request}).data["case_review"])
 
     @extend_schema(request=CaseReviewWriteSerializer, responses=CaseReviewSerializer)

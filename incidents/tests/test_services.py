@@ -847,7 +847,7 @@ def test_non_case_walk_final_decision_then_close(org, p):
     assert incident.stage == Stage.ACTIONS and incident.version == watch.version + 1
     assert sorted(e.step for e in watch.events) == sorted([Step.CEO_FINAL_DECISION, Step.ACTION_ADD])
     assert [a.action for a in watch.audits] == ["incident.ceo_final_decision"]
-    assert watch.notes(Notification.Reason.INFO) == {p[R.BOARD_MEMBER], p[R.CHAIR]}
+    assert watch.notes(Notification.Reason.BRIEFING) == {p[R.BOARD_MEMBER], p[R.CHAIR]}
     refused(WrongStage, incident, services.incident_close, actor=p[R.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
     finish_actions(org, incident)
     watch = Step_(incident)
