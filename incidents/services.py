@@ -639,6 +639,9 @@ def closure_blockers(incident: Incident) -> list[str]:
     unfinished = sum(1 for action in incident.actions.all() if action.status not in FINISHED_ACTION_STATUSES)
     if unfinished:
         reasons.append(f"{unfinished} action(s) are neither done nor carried into the Learning Portal.")
+    carried = any(action.status == ActionStatus.CARRIED for action in incident.actions.all())
+    if carried and not incident.learning_identified.strip():
+        reasons.append("Record the learning identified: an action is carried into the Learning Portal, and the learning goes with it.")
     return reasons
 
 

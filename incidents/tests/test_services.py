@@ -754,6 +754,7 @@ def test_closure_refused_until_final_decision_and_every_action_finished(org, p):
     error = refused(WrongStage, incident, services.incident_close, actor=ad, incident_id=incident.pk, expected_version=v(incident))
     assert "1 action(s)" in str(error)
     finish_actions(org, incident)
+    assert incident.learning_identified == CR1_VALUES["learning_identified"]  # the signed-off CR1's learning goes with the carried action
 
     for actor in (p[R.OPERATIONAL_DIRECTOR], p[R.CEO], p[R.LOCAL_MANAGER], org.other[R.ASSISTANT_DIRECTOR]):
         refused(NotAllowed, incident, services.incident_close, actor=actor, incident_id=incident.pk, expected_version=v(incident))
@@ -833,6 +834,19 @@ def test_non_case_has_no_case_steps(org, p):
     refused(NotAllowed, incident, services.incident_od_sign_off, actor=p[R.OPERATIONAL_DIRECTOR], **kw)
     refused(NotAllowed, incident, services.case_review_save, actor=p[R.NIS_REVIEWER], values=dict(CR1_VALUES), submit=True, **kw)
     refused(WrongStage, incident, services.incident_close, actor=p[R.ASSISTANT_DIRECTOR], **kw)
+
+
+def test_an_action_carried_into_the_learning_portal_needs_the_learning_recorded_before_closure(org, p):
+    ad = p[R.ASSISTANT_DIRECTOR]
+    incident = incident_at(org, Stage.ACTIONS, kind=Kind.NON_CASE)
+    action = services.action_add(actor=ad, incident_id=incident.pk, expected_version=incident.version, action=requested_action(p[R.LEARNING_LEAD]))
+    services.action_update(actor=p[R.LEARNING_LEAD], action_id=action.pk, expected_version=action.version, status=ActionStatus.CARRIED, evidence="")
+    assert v(incident) and incident.learning_identified == ""
+    error = refused(WrongStage, incident, services.incident_close, actor=ad, incident_id=incident.pk, expected_version=v(incident))
+    assert "Record the learning identified" in str(error)
+    services.incident_record_learning(actor=ad, incident_id=incident.pk, expected_version=v(incident), learning="Check the school.")
+    services.incident_close(actor=ad, incident_id=incident.pk, expected_version=v(incident))
+    assert Incident.objects.get(pk=incident.pk).stage == Stage.CLOSED
 
 
 def test_non_case_walk_final_decision_then_close(org, p):

@@ -8,7 +8,8 @@ form). After every step it checks:
 - no stage is skipped: every timeline event is a transition of
   incidents.workflow (or leaves the stage as it was, for the steps that do
   not move it), and each event starts where the one before it ended;
-- a closed incident has a final CEO decision and every action done or carried
+- a closed incident has a final CEO decision and every action done or carried,
+  and the learning recorded when an action is carried
   (a directed rule adds an open action at the actions stage and tries to close:
   with the closure check removed from the service, this test fails);
 - Board members and the Chair see no incident, and only briefings of sharing
@@ -314,6 +315,8 @@ class SinMachine(RuleBasedStateMachine):
         for incident in Incident.objects.filter(pk__in=self.incident_ids, stage=Stage.CLOSED):
             assert incident.decisions.filter(is_final=True).exists()
             assert not incident.actions.exclude(status__in=FINISHED_ACTION_STATUSES).exists()
+            if incident.actions.filter(status=ActionStatus.CARRIED).exists():
+                assert incident.learning_identified, "closed with an action carried into the Learning Portal but no learning recorded"
             assert incident.closed_at is not None
         for incident in Incident.objects.filter(pk__in=self.incident_ids):
             assert incident.decisions.filter(is_final=True).count() <= 1
