@@ -10,7 +10,7 @@ Board members and the Chair read briefings only (`briefings_visible_to`).
 An administrator reads no incident by virtue of that role.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from organisation.choices import Role
@@ -103,7 +103,14 @@ def awaiting_action_filter(user) -> Q:
         condition |= Q(stage=Stage.CASE_REVIEW)
     if access.has(Role.CEO):
         condition |= Q(stage__in=[Stage.FINAL_DECISION, Stage.NOTIFIED])
+        condition |= Q(stage__in=CEO_FIRST_DECISION_STAGES) & ~Exists(CeoDecision.objects.filter(incident=OuterRef("pk")))
     return condition
+
+
+# After sign-off the CEO records a decision (2.4), or decides to await the case review:
+# until a first decision is on record, the SIN waits for them as well as for NIS.
+CEO_FIRST_DECISION_STAGES = (Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF)
+CEO_FIRST_DECISION = "Your decision: share with the Board or the Chair only, ask the local team for further action, or await the case review"
 
 
 def incidents_awaiting_action(user) -> QuerySet[Incident]:
@@ -136,6 +143,8 @@ def home_sections_for(user) -> list[dict]:
     actions = list(actions_awaiting(user)[:50])
     readable = set(incidents_visible_to(user).filter(pk__in=[a.incident_id for a in actions]).values_list("pk", flat=True))
     access = access_for(user)
+    # A CEO who is not also the NIS reviewer or the signatory sees these rows for their first decision only.
+    ceo_first = access.has(Role.CEO) and not access.has(Role.NIS_REVIEWER)
     sections = [
         {
             "title": "Incidents awaiting your action",
@@ -143,9 +152,9 @@ def home_sections_for(user) -> list[dict]:
                 {
                     "reference": incident.display_reference,
                     "url": incident.get_absolute_url(),
-                    "what": next_step_label(incident),
+                    "what": CEO_FIRST_DECISION if ceo_first and incident.stage in CEO_FIRST_DECISION_STAGES else next_step_label(incident),
                     "place": incident.place,
-                    "due": incident.stage_due,
+                    "due": None if ceo_first and incident.stage in CEO_FIRST_DECISION_STAGES else incident.stage_due,
                 }
                 for incident in incidents
             ],

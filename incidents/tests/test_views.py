@@ -863,3 +863,19 @@ def test_non_case_place_error_names_what_to_select(org, client):
     response = c.post("/incidents/new/?kind=non_case", {"kind": "non_case", "place": "", "title": "x", "save": "1"})
     assert response.status_code == 200
     assert "Select the service area or corporate function" in html(response)
+
+
+@pytest.mark.parametrize("stage", [Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF])
+def test_a_signed_off_sin_awaits_the_ceos_first_decision_until_one_is_recorded(org, client, stage):
+    from incidents import services
+
+    incident = incident_at(org, stage)
+    sign_in(client, org.people[Role.CEO])
+    home = client.get("/").content.decode()
+    assert incident.display_reference in home
+    assert "await the case review" in home
+    assert incident.display_reference in client.get("/incidents/awaiting-my-action/").content.decode()
+    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
+                                 decision=Decision.AWAIT_REVIEW, rationale="The CR1 will tell us more.")
+    assert incident.display_reference not in client.get("/").content.decode()
+    assert incident.display_reference not in client.get("/incidents/awaiting-my-action/").content.decode()
