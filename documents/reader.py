@@ -33,6 +33,7 @@ MAX_ZIP_ENTRIES = 1000
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d %m %Y"]
 
+MACROS = "The Word document contains macros. Save it as a Word document (.docx) without macros, and upload it again."
 NOT_WORD = "The file is not a Word document (.docx). Download the blank SIN form, complete it in Word and upload that."
 DAMAGED = "The Word document could not be opened: it may be damaged or incomplete. Save it again in Word and upload it again."
 
@@ -73,12 +74,15 @@ def check_container(data: bytes) -> None:
             if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
                 raise DocumentImportError("The Word document is too large once opened. Remove pictures or attachments from it and try again.")
             names = {e.filename for e in entries}
+            content_types = archive.read("[Content_Types].xml")[:200_000] if "[Content_Types].xml" in names else b""
     except DocumentImportError:
         raise
     except Exception as error:  # BadZipFile, truncated central directory, bad offsets...
         raise DocumentImportError(DAMAGED) from error
     if "[Content_Types].xml" not in names or "word/document.xml" not in names:
         raise DocumentImportError(NOT_WORD)
+    if b"macroenabled" in content_types.lower() or any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise DocumentImportError(MACROS)
 
 
 def _parse_date(text: str) -> date | None:

@@ -35,3 +35,23 @@ def docx_text(data: bytes) -> str:
         for row in table.rows:
             lines.extend(cell.text for cell in row.cells)
     return "\n".join(lines)
+
+
+def with_macros(data: bytes, how: str = "vba project") -> bytes:
+    """The same Word package made macro-enabled (.docm): by its declared content type, or by a VBA project inside."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if how == "content type" and entry.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                )
+            target.writestr(entry, content)
+        if how == "vba project":
+            target.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake VBA project")
+    return buffer.getvalue()

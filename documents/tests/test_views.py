@@ -277,6 +277,17 @@ class TestAttachments:
         assert message in beside and "govuk-error-message" in beside
         assert Attachment.objects.count() == 0
 
+    def test_a_word_document_with_macros_is_refused(self, org, signed_in):
+        from documents.word import blank_sin_form
+
+        from .conftest import with_macros
+
+        incident = incident_at(org, Stage.DRAFT)
+        response = signed_in(org.people[LM]).post(self.url(incident), {"file": upload("form.docm", with_macros(blank_sin_form("case")))})
+        assert response.status_code == 200
+        assert "contains macros" in error_beside_file(response)
+        assert Attachment.objects.count() == 0
+
     def test_oversize(self, org, signed_in, settings):
         settings.DOCUMENT_MAX_UPLOAD_BYTES = 100
         incident = incident_at(org, Stage.DRAFT)

@@ -17,7 +17,7 @@ from incidents.criteria import CASE_CRITERIA, NON_CASE_CATEGORIES
 from incidents.services import FORM_FIELDS
 from incidents.tests.factories import case_form, incident_at
 
-from .conftest import docx_text, fill_form
+from .conftest import docx_text, fill_form, with_macros
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +174,14 @@ class TestHostileFiles:
     def test_the_cr1_form_is_not_taken_for_a_sin_form(self):
         with pytest.raises(DocumentImportError, match="CR1"):
             read_sin_form(blank_cr1_form())
+
+    @pytest.mark.parametrize("how", ["content type", "vba project"])
+    def test_a_form_with_macros_is_refused(self, how):
+        from documents.reader import MACROS
+
+        with pytest.raises(DocumentImportError) as caught:
+            read_sin_form(with_macros(blank_sin_form("case"), how))
+        assert caught.value.message == MACROS
 
     def test_a_zip_bomb_is_refused_before_it_is_opened(self):
         buffer = io.BytesIO()
