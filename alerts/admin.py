@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 
+from audit.admin_mixins import AuditedAdminMixin
+
 from .models import AlertConfiguration, EmailDelivery, Notification, Reminder
 from .services import delivery_resend
 
 
 @admin.register(AlertConfiguration)
-class AlertConfigurationAdmin(admin.ModelAdmin):
+class AlertConfigurationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "mailbox", "include_details", "attach_case_review"]
 
     def has_add_permission(self, request):
@@ -16,7 +18,7 @@ class AlertConfigurationAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(admin.ModelAdmin):
+class EmailDeliveryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Every email of every alert: what happened to it, and a way to send it again."""
 
     list_display = ["created_at", "incident", "to_address", "reason", "status", "attempts", "sent_at", "short_error"]
@@ -46,7 +48,7 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["sent_at", "incident", "kind", "stage", "due_date"]
     list_filter = ["kind"]
     readonly_fields = [f.name for f in Reminder._meta.fields]
@@ -56,7 +58,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "incident", "reason", "read_at"]
     list_filter = ["reason"]
     readonly_fields = [f.name for f in Notification._meta.fields]

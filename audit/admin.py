@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from .admin_mixins import AuditedAdminMixin
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: the trail is appended to by the services, never edited."""
 
     list_display = ["sequence", "at", "actor_name", "action", "object_type", "object_id", "ip_address"]

@@ -6,11 +6,13 @@ not read incident content by virtue of that role (DESIGN.md).
 
 from django.contrib import admin
 
+from audit.admin_mixins import AuditedAdminMixin
+
 from .models import CaseReview, Criterion, DeadlineSetting
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["text", "kind", "code", "order", "active"]
     list_filter = ["kind", "active"]
     readonly_fields = ["code"]
@@ -21,7 +23,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseReview)
-class CaseReviewAdmin(admin.ModelAdmin):
+class CaseReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Only the choice of Operational Service Director is editable; the review itself is not shown."""
 
     list_display = ["incident", "status", "sign_off_by"]
@@ -38,7 +40,7 @@ class CaseReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineSetting)
-class DeadlineSettingAdmin(admin.ModelAdmin):
+class DeadlineSettingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Working days allowed for each step; a stage without a row uses the default in the README."""
 
     list_display = ["stage", "working_days"]

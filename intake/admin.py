@@ -7,12 +7,14 @@ its hash is kept, so a lost token is revoked and a new one issued.
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
+from audit.admin_mixins import AuditedAdminMixin
+
 from .models import SourceSystem, SourceToken
 from .services import source_token_issue, source_token_revoke
 
 
 @admin.register(SourceSystem)
-class SourceSystemAdmin(admin.ModelAdmin):
+class SourceSystemAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "place", "author", "active"]
     list_filter = ["active"]
     fields = ["name", "service_area", "function", "author", "active"]
@@ -28,7 +30,7 @@ class SourceSystemAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceToken)
-class SourceTokenAdmin(admin.ModelAdmin):
+class SourceTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["source_system", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
     list_filter = ["source_system", "revoked_at"]
     actions = ["revoke"]
@@ -50,6 +52,7 @@ class SourceTokenAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        # Not the audited mixin's: the service issues the token and writes "intake.token_issue".
         token, raw = source_token_issue(actor=request.user, source_system=form.cleaned_data["source_system"])
         obj.pk = token.pk
         obj._raw_token = raw

@@ -1,34 +1,36 @@
 from django.contrib import admin
 
+from audit.admin_mixins import AuditedAdminMixin
+
 from .models import CorporateFunction, Region, RoleAssignment, ServiceArea, Team
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "service_area"]
     list_filter = ["service_area__region"]
     search_fields = ["name"]
 
 
 @admin.register(CorporateFunction)
-class CorporateFunctionAdmin(admin.ModelAdmin):
+class CorporateFunctionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "region", "service_area", "team", "function"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
