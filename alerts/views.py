@@ -1,7 +1,8 @@
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from .models import Notification
 from .selectors import notifications_for
 from .services import notification_mark_read, notifications_mark_all_read
 
@@ -13,6 +14,8 @@ def notification_list(request):
 
 @require_POST
 def notification_read(request, pk: int):
+    # Someone else's notification does not exist for this person.
+    get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
     notification_mark_read(user=request.user, notification_id=pk)
     return redirect("alerts:list")
 
