@@ -225,12 +225,21 @@ def test_inline_script_check_can_fail():
     assert parsed.handlers == ["<a onclick>"]
 
 
+PRODUCTION_ENV = {
+    "ALLOWED_HOSTS": "sin.example.org",
+    "SITE_URL": "https://sin.example.org",
+    "EMAIL_HOST": "smtp.example.org",
+    "DEFAULT_FROM_EMAIL": "serious-incidents@example.org",
+    "SERIOUS_INCIDENT_MAILBOX": "serious.incidents@example.org",
+}
+
+
 def test_manage_check_deploy_reports_no_issues():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits + "!@#%^&*(-_=+)") for _ in range(60)),
-        "ALLOWED_HOSTS": "example.org",
+        **PRODUCTION_ENV,
     }
     env.pop("DEBUG", None)
     # `make test` sets it for the browser tests; a deployment never has it.
@@ -245,13 +254,32 @@ def test_manage_check_deploy_reports_no_issues():
     assert "System check identified no issues" in output
 
 
-def test_production_refuses_a_short_secret_key():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "example.org"}
-    result = subprocess.run(
+def _production_check(**overrides) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "k" * 60, **PRODUCTION_ENV, **overrides}
+    for name in [name for name, value in env.items() if value is None]:
+        env.pop(name)
+    return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
     )
+
+
+def test_production_refuses_a_short_secret_key():
+    result = _production_check(SECRET_KEY="short")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SITE_URL", "EMAIL_HOST", "SERIOUS_INCIDENT_MAILBOX"])
+def test_production_refuses_to_start_on_the_laptop_defaults(missing):
+    result = _production_check(**{missing: None})
+    assert result.returncode != 0
+    assert f"Set {missing} in the environment" in result.stderr
+
+
+def test_production_links_in_emails_are_https():
+    result = _production_check(SITE_URL="http://sin.example.org")
+    assert result.returncode != 0
+    assert "SITE_URL must be the https:// address" in result.stderr
 
 
 # --- navigation by role ------------------------------------------------------------------
