@@ -7,6 +7,8 @@ written in the same transaction as its notification, so however often (and
 however many at once) the job runs, each is sent once only.
 """
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +16,7 @@ from django.utils import timezone
 from core.working_days import add_working_days, is_working_day
 from incidents.choices import FINISHED_ACTION_STATUSES, Stage
 from incidents.models import Action, Incident
-from incidents.selectors import escalation_recipients, people_to_act
-from organisation.choices import Role
-from organisation.selectors import people_with_role
+from incidents.selectors import action_escalation_recipients, escalation_recipients, people_to_act
 
 from .models import Notification, Reminder
 from .services import notify
@@ -25,11 +25,20 @@ OPEN_STAGES = [s for s in Stage if s not in (Stage.CLOSED, Stage.NOT_NOTIFIABLE)
 
 
 def _kind_for(due, today) -> str | None:
+    """Which reminder `today` (a working day) owes for `due`.
+
+    A due date on a weekend or bank holiday counts, for its reminders, as the
+    last working day before it: "due today" then, "due soon" the working day
+    before that; the escalation comes once the date itself has passed.
+    """
     if due < today:
         return Reminder.Kind.ESCALATED
-    if due == today:
+    reminded_on = due
+    while not is_working_day(reminded_on):
+        reminded_on -= timedelta(days=1)
+    if reminded_on == today:
         return Reminder.Kind.DUE_TODAY
-    if add_working_days(today, 1) == due:
+    if add_working_days(today, 1) == reminded_on:
         return Reminder.Kind.DUE_SOON
     return None
 
@@ -50,7 +59,8 @@ def reminders_send(today=None) -> int:
     today = today or timezone.localdate()
     if not is_working_day(today):
         return 0
-    horizon = add_working_days(today, 1)
+    # Up to the next working day, and the weekend or holiday after it (reminded as that working day).
+    horizon = add_working_days(today, 2) - timedelta(days=1)
     sent = 0
     incidents = Incident.objects.filter(stage__in=OPEN_STAGES, stage_due__isnull=False, stage_due__lte=horizon).select_related(
         "team", "service_area", "region", "function", "author"
@@ -77,11 +87,7 @@ def reminders_send(today=None) -> int:
         if kind is None:
             continue
         if kind == Reminder.Kind.ESCALATED:
-            incident = action.incident
-            if incident.service_area_id:
-                recipients = people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id)
-            else:
-                recipients = people_with_role(Role.HEAD_OF_PROFESSION, function=incident.function_id)
+            recipients = action_escalation_recipients(action)
             message = f"An action is overdue since {action.due_date:%d %B %Y}: {action.description[:150]}"
         else:
             recipients = [action.owner]

@@ -223,20 +223,49 @@ def people_to_act(incident: Incident):
     return []
 
 
-def escalation_recipients(incident: Incident):
-    """The next level up from whoever must act now: local manager > AD > OD > Core CMT."""
+def escalation_recipients(incident: Incident) -> list:
+    """The next level up from whoever must act now: local manager > AD > OD > Core CMT.
+
+    A level with nobody in post passes the escalation to the level above, so an
+    overdue step always reaches someone.
+    """
     from organisation.selectors import people_with_role
 
     stage = incident.stage
-    cmt = people_with_role(Role.CMT_MEMBER)
+    levels = []
     if stage in (Stage.DRAFT, Stage.RETURNED):
         if incident.team_id and incident.service_area_id:
             author_is_ad = incident.service_area_id in access_for(incident.author).service_area_ids
             if not author_is_ad:
-                return people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id)
+                levels.append(people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id))
         if incident.region_id:
-            return people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id)
-        return cmt
-    if stage in (Stage.WITH_AD, Stage.ACTIONS) and incident.region_id:
-        return people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id)
-    return cmt
+            levels.append(people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id))
+    elif stage in (Stage.WITH_AD, Stage.ACTIONS) and incident.region_id:
+        levels.append(people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id))
+    levels.append(people_with_role(Role.CMT_MEMBER))
+    return _first_level_in_post(levels)
+
+
+def action_escalation_recipients(action: Action) -> list:
+    """Who hears of an overdue action: the AD accountable (2.7), or the Head of Profession of a
+    corporate function; the OD when that is the owner or nobody is in post; Core CMT last."""
+    from organisation.selectors import people_with_role
+
+    incident = action.incident
+    levels = []
+    if incident.service_area_id:
+        levels.append(people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id))
+    elif incident.function_id:
+        levels.append(people_with_role(Role.HEAD_OF_PROFESSION, function=incident.function_id))
+    if incident.region_id:
+        levels.append(people_with_role(Role.OPERATIONAL_DIRECTOR, region=incident.region_id))
+    levels.append(people_with_role(Role.CMT_MEMBER))
+    return _first_level_in_post(levels, leaving_out=action.owner_id)
+
+
+def _first_level_in_post(levels, leaving_out=None) -> list:
+    for people in levels:
+        people = [person for person in people if person.pk != leaving_out]
+        if people:
+            return people
+    return []

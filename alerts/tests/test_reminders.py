@@ -135,3 +135,71 @@ def test_an_action_owner_who_cannot_read_the_record_is_led_to_the_action(org, cl
     assert f'href="/incidents/actions/{action.pk}/"' in client.get("/notifications/").content.decode()
     assert client.get(notification.link).status_code == 200
     assert client.get(f"/incidents/{incident.pk}/").status_code == 404
+
+
+def _action(org, incident, owner, due):
+    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
+                                 expected_version=Incident.objects.get(pk=incident.pk).version,
+                                 action=requested_action(owner))
+    Incident.objects.filter(pk=incident.pk).update(stage_due=None)
+    type(action).objects.filter(pk=action.pk).update(due_date=due)
+    return action
+
+
+@pytest.mark.django_db
+def test_an_action_due_on_a_saturday_is_reminded_on_the_working_days_before_it(org):
+    incident = incident_at(org, Stage.ACTIONS)
+    owner = org.people[Role.LOCAL_MANAGER]
+    _action(org, incident, owner, date(2026, 12, 5))  # a Saturday
+    assert reminders_send(today=date(2026, 12, 2)) == 0  # Wednesday: too early
+    assert reminders_send(today=date(2026, 12, 3)) == 1  # Thursday: due soon
+    assert _told(owner, "Reminder: your action is due 05 December 2026").count() == 1
+    assert reminders_send(today=date(2026, 12, 4)) == 1  # Friday: the last working day before it
+    assert _told(owner, "due today").count() == 1
+    assert reminders_send(today=date(2026, 12, 7)) == 1  # Monday: overdue
+    assert _told(org.people[Role.ASSISTANT_DIRECTOR], "action is overdue").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_overdue_action_owned_by_the_ad_goes_to_the_od(org):
+    ad = org.people[Role.ASSISTANT_DIRECTOR]
+    incident = incident_at(org, Stage.ACTIONS)
+    _action(org, incident, ad, date(2026, 11, 27))
+    assert reminders_send(today=TODAY) == 1
+    assert not _told(ad, "action is overdue").exists()
+    assert _told(org.people[Role.OPERATIONAL_DIRECTOR], "action is overdue").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("stage", "vacant", "reached"), [
+    (Stage.RETURNED, [Role.ASSISTANT_DIRECTOR], Role.OPERATIONAL_DIRECTOR),
+    (Stage.RETURNED, [Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_DIRECTOR], Role.CMT_MEMBER),
+    (Stage.WITH_AD, [Role.OPERATIONAL_DIRECTOR], Role.CMT_MEMBER),
+])
+def test_a_level_with_nobody_in_post_passes_the_escalation_up(org, stage, vacant, reached):
+    from organisation.models import RoleAssignment
+
+    incident = incident_at(org, stage)
+    for role in vacant:
+        RoleAssignment.objects.filter(role=role, user=org.people[role]).delete()
+    _due(incident, date(2026, 11, 27))
+    assert reminders_send(today=TODAY) == 1
+    assert _told(org.people[reached], "Escalated").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_detail_page_counts_an_open_actions_due_date_in_working_days(org, client):
+    from django.utils import timezone
+
+    from conftest import sign_in
+    from core.templatetags.working_days import due_label
+
+    incident = incident_at(org, Stage.ACTIONS)
+    due = add_working_days(timezone.localdate(), 2)
+    action = _action(org, incident, org.people[Role.LOCAL_MANAGER], due)
+    sign_in(client, org.people[Role.ASSISTANT_DIRECTOR])
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert due_label(due) == "due in 2 working days"
+    assert "due in 2 working days" in page
+    type(action).objects.filter(pk=action.pk).update(status="done")
+    assert "due in 2 working days" not in client.get(f"/incidents/{incident.pk}/").content.decode()
