@@ -258,3 +258,15 @@ class AuditedAdminMixin:
         if instance is None or instance.pk is None:
             return {}
         return {"_parent": f"{instance._meta.label_lower} {plain(instance)}"}
+
+
+def audit_every_admin(site) -> None:
+    """Give the mixin to every ModelAdmin on `site` that lacks it: Django's groups, TOTP devices,
+    API tokens, lockouts (axes) and the task queue are administered too. Run once the admin
+    modules are loaded (AuditConfig.ready, after django.contrib.admin's autodiscovery)."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, AuditedAdminMixin):
+            continue
+        audited = type(f"Audited{type(model_admin).__name__}", (AuditedAdminMixin, type(model_admin)), {})
+        site.unregister(model)
+        site.register(model, audited)

@@ -279,10 +279,37 @@ def test_the_chain_is_intact_after_admin_changes(staff_client):
     assert f"The audit trail is intact: {AuditEvent.objects.count()} events checked." in out.getvalue()
 
 
-def test_every_project_admin_is_audited():
+def test_every_admin_is_audited():
     from audit.admin_mixins import AuditedAdminMixin
 
-    project_apps = {"accounts", "organisation", "audit", "core", "incidents", "alerts", "intake", "documents"}
-    ours = {model: model_admin for model, model_admin in admin.site._registry.items() if model._meta.app_label in project_apps}
-    assert ours
-    assert [model._meta.label for model, model_admin in ours.items() if not isinstance(model_admin, AuditedAdminMixin)] == []
+    registered = admin.site._registry
+    # Ours and those of Django and the packages: groups, TOTP devices, API tokens, lockouts.
+    assert {"accounts.User", "organisation.RoleAssignment", "auth.Group", "otp_totp.TOTPDevice", "authtoken.TokenProxy"} <= {
+        model._meta.label for model in registered
+    }
+    assert [model._meta.label for model, model_admin in registered.items() if not isinstance(model_admin, AuditedAdminMixin)] == []
+
+
+def test_issuing_an_api_token_in_the_admin_is_audited_without_its_key(staff_client, administrator):
+    from rest_framework.authtoken.models import Token
+
+    holder = person(Role.CMT_MEMBER, username="token_holder")
+    response = staff_client.post("/admin/authtoken/tokenproxy/add/", {"user": holder.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    token = Token.objects.get(user=holder)
+    events = [e for e in admin_events() if e.action == "admin.authtoken.tokenproxy.create"]
+    assert len(events) == 1
+    assert events[0].actor == administrator
+    assert token.key not in json.dumps(events[0].changes)
+
+
+def test_unlocking_a_locked_out_person_in_the_admin_is_audited(staff_client):
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(username="locked_out", ip_address="192.0.2.1", user_agent="test",
+                                           failures_since_start=10, get_data="", post_data="")
+    response = staff_client.post("/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    events = [e for e in admin_events() if e.action == "admin.axes.accessattempt.delete"]
+    assert len(events) == 1 and "locked_out" in json.dumps(events[0].changes)
