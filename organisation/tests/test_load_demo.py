@@ -131,3 +131,18 @@ def test_a_demo_user_signs_in_with_the_password_and_the_printed_code_and_sees_th
         totp_code("real.person")
     with pytest.raises(CommandError):
         totp_code("nobody.at.all")
+
+
+def test_every_demo_user_signs_in_and_sees_their_home_page(client):
+    load()
+    users = list(get_user_model().objects.filter(is_active=True).order_by("username"))
+    assert len(users) >= 30
+    for user in users:
+        client.logout()
+        response = client.post("/sign-in/", {"username": user.username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302 and "/sign-in/code/" in response["Location"], user.username
+        response = client.post("/sign-in/code/", {"token": totp_code(user.username)}, follow=True)
+        assert response.status_code == 200, user.username
+        assert response.wsgi_request.user == user, user.username
+        assert response.request["PATH_INFO"] == "/", user.username
+        assert user.get_full_name() in response.content.decode(), user.username
