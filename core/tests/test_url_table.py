@@ -26,6 +26,7 @@ from django.utils import timezone
 from conftest import sign_in
 from core.tests.test_pages import PageParser
 from incidents import services
+from incidents.api.serializers import API_STEPS
 from incidents.choices import Decision, Proposal
 from organisation.choices import Role
 
@@ -170,7 +171,8 @@ ROWS: dict[str, list[Case]] = {
         case("CR1 being written", ON_REVIEWING, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403), shows=CR1_DRAFT, shown_to=(NIS,)),
         case("draft", ON_DRAFT, expect=expect(404, (SEES_DRAFT, 200), anonymous=403)),
     ],
-    "api-incident-step": [case("CEO decision", lambda w: {"pk": w.signed_off.pk, "step": "ceo_decision"}, expect=API_WRITE_ONLY)],
+    # One endpoint per step: each answers POST only.
+    **{f"api-step-{step}": [case("signed off", ON_SIGNED_OFF, expect=API_WRITE_ONLY)] for step in API_STEPS},
     "api-case-review": [
         case("commissioned", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403)),
         case("CR1 being written", ON_REVIEWING, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403), shows=CR1_DRAFT, shown_to=(NIS,)),

@@ -1,5 +1,7 @@
 """Serializers check input (400 with field errors); services check the rules of the process."""
 
+import copy
+
 import rules
 from rest_framework import serializers
 
@@ -151,3 +153,41 @@ class BriefingSerializer(serializers.ModelSerializer):
 API_STEPS = [s.value for s in (Step.SUBMIT, Step.AD_ANALYSE, Step.AD_RETURN, Step.OD_SIGN_OFF, Step.OD_RETURN,
                                Step.OD_NOT_NOTIFIABLE, Step.CEO_DECISION, Step.CR1_RETURN, Step.CR1_SIGN_OFF,
                                Step.CEO_FINAL_DECISION, Step.LEARNING_RECORD, Step.CLOSE)]
+
+_DECISION_FIELDS = ["decision", "rationale", "briefing_title", "briefing_text", "action_description", "action_owner", "action_due_date"]
+# Each step's endpoint takes `version` and only these fields of StepSerializer; (field, what it holds here, required).
+STEP_FIELDS: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
+    Step.SUBMIT: ("Submit the SIN to the Assistant Director (or, non-case, to Core CMT).", []),
+    Step.AD_ANALYSE: ("The AD's analysis and proposal; sends the SIN to the Operational Director.",
+                      [("analysis", "The analysis", True), ("proposal", "Does it meet the criteria, and should CMT be told?", True)]),
+    Step.AD_RETURN: ("Return the SIN to its author with questions.", [("text", "The questions for the author", True)]),
+    Step.OD_SIGN_OFF: ("Sign off: alerts Core CMT and commissions the NIS case review (CR1).", [("text", "A comment, if any", False)]),
+    Step.OD_RETURN: ("Return the SIN to the AD.", [("text", "What needs changing", True)]),
+    Step.OD_NOT_NOTIFIABLE: ("Record that the SIN does not meet the criteria; it stays on record.", [("text", "The rationale", True)]),
+    Step.CEO_DECISION: ("A CEO decision after sign-off (2.4); may be recorded more than once.",
+                        [(name, "", name in ("decision", "rationale")) for name in _DECISION_FIELDS]),
+    Step.CR1_RETURN: ("Return the CR1 to the NIS reviewer.", [("text", "What needs changing", True)]),
+    Step.CR1_SIGN_OFF: ("Sign off the CR1 and send it to Core CMT (2.5).", [("text", "A comment, if any", False)]),
+    Step.CEO_FINAL_DECISION: ("The CEO's final comments, actions and decision on sharing (2.6).",
+                              [(name, "", name in ("decision", "rationale")) for name in [*_DECISION_FIELDS, "comments"]]),
+    Step.LEARNING_RECORD: ("Record the learning identified, to be carried into the Learning Portal.", [("text", "The learning identified", True)]),
+    Step.CLOSE: ("Close the incident: the final decision is recorded and every action is done or carried.", []),
+}
+
+
+def step_serializer(step: str) -> type[serializers.Serializer]:
+    """The request body of one step's endpoint: `version` and that step's own fields.
+
+    The fields stay optional here: the step's service says what is missing, in
+    the same words as the page ("Enter the rationale for the decision").
+    """
+    _, fields = STEP_FIELDS[step]
+    template = StepSerializer._declared_fields
+    attrs = {"version": copy.deepcopy(template["version"])}
+    for name, help_text, required in fields:
+        field = copy.deepcopy(template[name])
+        field.help_text = " ".join(part for part in (help_text, "Required." if required else "") if part) or None
+        attrs[name] = field
+    attrs["__doc__"] = STEP_FIELDS[step][0]
+    name = "".join(part.capitalize() for part in step.split("_")) + "StepSerializer"
+    return type(name, (serializers.Serializer,), attrs)

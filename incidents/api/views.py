@@ -7,7 +7,7 @@ or changed meanwhile).
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError as DRFValidationError
 from rest_framework.response import Response
@@ -17,7 +17,7 @@ from .. import services
 from ..choices import Step
 from ..selectors import actions_visible_to, briefings_visible_to, incident_detail, incident_list, incidents_visible_to
 from .serializers import (
-    API_STEPS,
+    STEP_FIELDS,
     ActionCreateSerializer,
     ActionSerializer,
     ActionUpdateSerializer,
@@ -28,6 +28,7 @@ from .serializers import (
     IncidentListSerializer,
     IncidentWriteSerializer,
     StepSerializer,
+    step_serializer,
 )
 
 
@@ -100,20 +101,27 @@ class IncidentDetail(APIView):
 
 
 class IncidentStep(APIView):
+    """One step of the workflow: one endpoint per step (`for_step`), each with its own request body."""
+
+    step: str = ""
     serializer_class = StepSerializer
 
-    @extend_schema(
-        request=StepSerializer, responses=IncidentDetailSerializer,
-        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=API_STEPS)],
-        description="Take one step of the workflow. Every step needs `version` (the record's version you saw). "
-        "ad_analyse: analysis, proposal. ad_return, od_return, cr1_return: text. od_sign_off, cr1_sign_off: text (optional). "
-        "od_not_notifiable: text (rationale). ceo_decision, ceo_final_decision: decision, rationale, briefing_title and "
-        "briefing_text when sharing, action_* for further action; comments for the final decision. "
-        "learning_record: text. close: nothing more.",
-    )
-    def post(self, request, pk: int, step: str):
-        if step not in API_STEPS:
-            raise NotFound("No such step.")
+    @classmethod
+    def for_step(cls, step: str):
+        body = step_serializer(step)
+        description = STEP_FIELDS[step][0] + " Send `version`, the record's version you saw: a step sent against an older one answers 409."
+
+        # A function of its own per step: extend_schema annotates the function it is given.
+        @extend_schema(request=body, responses=IncidentDetailSerializer, operation_id=f"incidents_step_{step}",
+                       summary=STEP_FIELDS[step][0], description=description)
+        def post(self, request, pk: int):
+            return cls.post(self, request, pk)
+
+        view = type(f"{body.__name__.removesuffix('Serializer')}View", (cls,), {"step": step, "serializer_class": body, "post": post})
+        return view.as_view()
+
+    def post(self, request, pk: int):
+        step = self.step
         incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
         serializer = StepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

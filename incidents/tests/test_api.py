@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from conftest import sign_in
+from incidents.api.serializers import API_STEPS
 from incidents.choices import ActionStatus, Decision, Proposal, Stage
 from incidents.models import Action, Briefing, Incident
 from incidents.tests.factories import CR1_VALUES, incident_at, requested_action
@@ -477,9 +478,19 @@ def test_schema_includes_the_step_endpoint(org, client):
     assert response.status_code == 200
     schema = response.json()
     paths = schema["paths"]
-    assert "/api/incidents/{id}/steps/{step}/" in paths or "/api/incidents/{pk}/steps/{step}/" in paths, list(paths)
-    step_path = next(p for p in paths if "/steps/" in p)
-    assert "post" in paths[step_path]
+    # One endpoint per step, each with its own request body: the fields that step takes, and no others.
+    bodies = {}
+    for step in API_STEPS:
+        path = next((p for p in (f"/api/incidents/{{id}}/steps/{step}/", f"/api/incidents/{{pk}}/steps/{step}/") if p in paths), None)
+        assert path is not None, (step, list(paths))
+        assert "post" in paths[path] and "get" not in paths[path], path
+        reference = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        bodies[step] = set(schema["components"]["schemas"][reference.rsplit("/", 1)[1]]["properties"])
+    assert bodies["close"] == bodies["submit"] == {"version"}
+    assert bodies["ad_analyse"] == {"version", "analysis", "proposal"}
+    assert bodies["od_return"] == {"version", "text"}
+    assert {"decision", "rationale", "briefing_title", "action_owner"} <= bodies["ceo_decision"]
+    assert "comments" in bodies["ceo_final_decision"] and "comments" not in bodies["ceo_decision"]
     assert "/api/incidents/" in paths and "post" in paths["/api/incidents/"]
 
 
