@@ -48,17 +48,21 @@ class AttachmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    team = forms.ChoiceField(label="Team", error_messages={"required": "Select the team", "invalid_choice": "Select the team"})
+    place = forms.ChoiceField(
+        label="Where the incident belongs",
+        help_text="A team for the case-related SIN form; a service area or corporate function for the non-case form.",
+        error_messages={"required": "Select where the incident belongs", "invalid_choice": "Select where the incident belongs"},
+    )
     file = forms.FileField(
         label="Upload the completed SIN form",
         error_messages={"required": "Select the completed SIN form", "empty": "The selected file is empty"},
     )
 
-    def __init__(self, *args, teams: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, places: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "Select")] + teams
-        self.fields["file"].help_text = f"A Word document (.docx) made from the blank SIN form, smaller than {_size_hint()}."
-        self.helper = _helper(self, "team", "file", submit="Import the form")
+        self.fields["place"].choices = [("", "Select")] + places
+        self.fields["file"].help_text = f"A Word document (.docx) made from a blank SIN form, smaller than {_size_hint()}."
+        self.helper = _helper(self, "place", "file", submit="Import the form")
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

@@ -10,6 +10,7 @@ from incidents.permissions import (
     is_nis_reviewer,
     is_od_of_incident,
     may_write_case_sin,
+    may_write_non_case_sin,
 )
 from organisation.selectors import access_for
 
@@ -30,5 +31,5 @@ rules.add_perm(
     is_author | is_local_manager_of_incident | is_ad_of_incident | is_od_of_incident | is_hop_of_incident
     | (is_case & is_nis_reviewer & has_case_review),
 )
-# The interim process (2.8): whoever may write a case-related SIN may import one.
-rules.add_perm("documents.import_word", may_write_case_sin)
+# The interim process (2.8): whoever may write a SIN may import one of the kind they write.
+rules.add_perm("documents.import_word", may_write_case_sin | may_write_non_case_sin)

@@ -126,11 +126,6 @@ def _read(document) -> ImportedForm:
     if CR1_FORM_MARKER in marker:
         raise DocumentImportError("This is the case review form (CR1), not the SIN form. Upload a completed SIN form.")
     kind = "non_case" if "non_case" in marker else "case"
-    if kind == "non_case":
-        raise DocumentImportError(
-            "This is the non-case SIN form. Report a non-case incident with 'Report an incident'; "
-            "this import is for the case-related SIN form of the interim process."
-        )
 
     result = ImportedForm(kind=kind)
     labels = {}
@@ -169,7 +164,7 @@ def _read(document) -> ImportedForm:
     result.criteria = ticked
 
     today = timezone.localdate()
-    for name, _label, limit in form_fields("case"):
+    for name, _label, limit in form_fields(kind):
         raw = xml_safe(found.get(name, "")).replace("\r\n", "\n").replace("\r", "\n").strip()
         if not raw:
             result.missing.append(name)

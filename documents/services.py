@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from audit.services import audit_record
-from core.exceptions import NotAllowed, WrongStage
+from core.exceptions import BusinessRuleError, NotAllowed, WrongStage
 from incidents.choices import Kind
 from incidents.models import Incident
 from incidents.services import FormData, incident_create
@@ -70,20 +70,32 @@ def attachment_add(*, actor, incident_id: int, name: str, data: bytes, purpose: 
     return attachment
 
 
-def incident_import_word(*, actor, team: Team, name: str, data: bytes) -> tuple[Incident, Attachment, ImportedForm]:
-    """A completed SIN form from the interim process (2.8) becomes a draft case-related SIN.
+class WrongPlace(BusinessRuleError):
+    """The place chosen for an imported form does not suit its kind."""
 
-    The original file is kept with the draft; the report says which fields
-    were read, which were empty and which could not be taken. Raises
-    DocumentImportError when the file cannot be read at all.
+
+def incident_import_word(*, actor, name: str, data: bytes, team: Team | None = None, service_area=None,
+                         function=None) -> tuple[Incident, Attachment, ImportedForm]:
+    """A completed SIN form from the interim process (2.8) becomes a draft SIN of the form's kind.
+
+    A case-related form belongs to a team; a non-case form to a service area or
+    a corporate function (2.10). The original file is kept with the draft; the
+    report says which fields were read, which were empty and which could not be
+    taken. Raises DocumentImportError when the file cannot be read at all, and
+    WrongPlace when the place chosen does not suit the form's kind.
     """
     form = read_sin_form(data)
+    if form.kind == Kind.CASE and team is None:
+        raise WrongPlace("This is the case-related SIN form: choose the team the incident belongs to")
+    if form.kind == Kind.NON_CASE and service_area is None and function is None:
+        raise WrongPlace("This is the non-case SIN form: choose the service area or corporate function it belongs to")
     report = {"read": form.read, "missing": form.missing, "problems": form.problems, "criteria": form.criteria}
     attachment = _new_attachment(actor=actor, purpose=Attachment.Purpose.IMPORTED_FORM, name=name, data=data,
                                  content_type=WORD_CONTENT_TYPE)
     attachment.import_report = report
     with _file_kept_only_if_committed(attachment, data):
-        incident = incident_create(actor=actor, kind=Kind.CASE, team=team, data=FormData(criteria=form.criteria, values=form.values))
+        incident = incident_create(actor=actor, kind=form.kind, team=team, service_area=service_area, function=function,
+                                   data=FormData(criteria=form.criteria, values=form.values))
         attachment.incident = incident
         attachment.save()
         audit_record(actor=actor, action="incident.import_word", obj=incident, changes={

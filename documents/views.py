@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import BusinessRuleError
 from incidents.choices import Kind
-from incidents.forms import place_choices_for_case, resolve_place
+from incidents.forms import place_choices_for_case, place_choices_for_non_case, resolve_place
 from incidents.selectors import incident_detail as select_incident_detail
 from incidents.services import submission_errors
 
@@ -99,21 +99,22 @@ def incident_pdf_download(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def import_form(request):
-    teams = place_choices_for_case(request.user)
-    if not teams or not request.user.has_perm("documents.import_word"):
+    teams, others = place_choices_for_case(request.user), place_choices_for_non_case(request.user)
+    if not request.user.has_perm("documents.import_word"):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None, teams=teams)
+    places = ([("Teams (case-related form)", teams)] if teams else []) + ([("Service areas and corporate functions (non-case form)", others)] if others else [])
+    form = ImportForm(request.POST or None, request.FILES or None, places=places)
     if request.method == "POST" and form.is_valid():
-        place = resolve_place(form.cleaned_data["team"])
+        place = resolve_place(form.cleaned_data["place"])
         try:
             incident, attachment, _ = services.incident_import_word(
-                actor=request.user, team=place["team"], name=safe_filename(form.cleaned_data["file"].name), data=form.file_bytes)
+                actor=request.user, name=safe_filename(form.cleaned_data["file"].name), data=form.file_bytes, **place)
         except DocumentImportError as error:
             form.add_error("file", error.message)
         except ValidationError as error:
             form.add_error("file", "; ".join(error.messages))
         except BusinessRuleError as error:
-            form.add_error("team", error.message)
+            form.add_error("place", error.message)
         else:
             messages.success(request, "The form was imported as a draft. Check what was read, then complete the draft.")
             return redirect("documents:import_result", pk=attachment.pk)
@@ -125,7 +126,7 @@ def import_result(request, pk: int):
     attachment = get_object_or_404(attachments_visible_to(request.user).filter(purpose=Attachment.Purpose.IMPORTED_FORM), pk=pk)
     incident = attachment.incident
     report = attachment.import_report or {}
-    labels = {name: label for name, label, _ in form_fields(Kind.CASE)}
+    labels = {name: label for name, label, _ in form_fields(incident.kind)}
     read = [(labels.get(name, name), getattr(incident, name)) for name in report.get("read", [])]
     problems = [(labels.get(name, name), message) for name, message in (report.get("problems") or {}).items()]
     missing = [labels.get(name, name) for name in report.get("missing", [])]

@@ -150,7 +150,7 @@ ROWS: dict[str, list[Case]] = {
     "documents:index": [case(expect=EVERYONE_SIGNED_IN)],
     "documents:blank_sin": [case("case-related", expect=EVERYONE_SIGNED_IN), case("non-case", query="?kind=non_case", expect=EVERYONE_SIGNED_IN)],
     "documents:blank_cr1": [case(expect=EVERYONE_SIGNED_IN)],
-    "documents:import": [case(expect=expect(403, ((LM, AD, OTHER_LM, OTHER_AD), 200)))],
+    "documents:import": [case(expect=expect(403, ((LM, AD, HOP, OTHER_LM, OTHER_AD, OTHER_HOP), 200)))],
     "documents:import_result": [case("imported draft", lambda w: {"pk": w.imported.pk}, expect=expect(404, (SEES_DRAFT, 200)))],
     "documents:incident_docx": [
         case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 200))),
