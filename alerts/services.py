@@ -148,7 +148,7 @@ def delivery_resend(*, actor, delivery_id: int) -> bool:
     from audit.services import audit_record
 
     with transaction.atomic():
-        delivery = EmailDelivery.objects.select_for_update().select_related("notification__recipient").get(pk=delivery_id)
+        delivery = EmailDelivery.objects.select_for_update().get(pk=delivery_id)  # the recipient is read after: FOR UPDATE takes no outer join
         stuck = (
             delivery.status == EmailDelivery.Status.SENDING
             and delivery.claimed_at is not None
