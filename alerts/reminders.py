@@ -43,12 +43,13 @@ def _kind_for(due, today) -> str | None:
     return None
 
 
-def _send_once(*, incident, action, stage, due, kind, recipients, message, link="") -> bool:
+def _send_once(*, incident, action, stage, due, kind, recipients, message, link="", email_message="") -> bool:
     try:
         with transaction.atomic():
             Reminder.objects.create(incident=incident, action=action, action_key=action.pk if action else 0,
                                     stage=stage, due_date=due, kind=kind)
-            notify(recipients=recipients, incident=incident, reason=Notification.Reason.ACT, message=message, link=link)
+            notify(recipients=recipients, incident=incident, reason=Notification.Reason.ACT, message=message, link=link,
+                   email_message=email_message)
     except IntegrityError:
         return False  # sent already, by an earlier or a concurrent run
     return True
@@ -88,11 +89,13 @@ def reminders_send(today=None) -> int:
             continue
         if kind == Reminder.Kind.ESCALATED:
             recipients = action_escalation_recipients(action)
-            message = f"An action is overdue since {action.due_date:%d %B %Y}: {action.description[:150]}"
+            summary = f"An action is overdue since {action.due_date:%d %B %Y}"
         else:
             recipients = [action.owner]
-            message = f"Reminder: your action is due {'today' if kind == Reminder.Kind.DUE_TODAY else action.due_date.strftime('%d %B %Y')}: {action.description[:150]}"
+            summary = f"Reminder: your action is due {'today' if kind == Reminder.Kind.DUE_TODAY else action.due_date.strftime('%d %B %Y')}"
+        # The description may name a child: in the service only, never in the email.
         sent += _send_once(incident=action.incident, action=action, stage="action", due=action.due_date, kind=kind,
-                           recipients=list(recipients), message=message,
+                           recipients=list(recipients), message=f"{summary}: {action.description[:150]}",
+                           email_message=f"{summary}. Sign in to read it.",
                            link=reverse("incidents:action_edit", args=[action.pk]))
     return sent

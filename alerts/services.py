@@ -29,10 +29,13 @@ def _message_id(key: str) -> str:
     return f"<sin-alert-{key}@{domain}>"
 
 
-def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude=None, link: str = "") -> list[Notification]:
+def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude=None, link: str = "",
+           email_message: str = "") -> list[Notification]:
     """One in-app notification and one email for each distinct recipient (less `exclude`, usually the actor).
 
-    A Core CMT alert also sends a copy to the serious incident mailbox.
+    A Core CMT alert also sends a copy to the serious incident mailbox. An email
+    says `email_message` when given: a message quoting what someone wrote (an
+    action's description, which may name a child) stays in the service.
     """
     seen, rows = set(), []
     for user in recipients:
@@ -42,7 +45,7 @@ def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude
         rows.append(Notification(recipient=user, incident=incident, reason=reason, message=message[:300], link=link))
     notifications = Notification.objects.bulk_create(rows)
     config = AlertConfiguration.current()
-    content = compose(incident=incident, reason=reason, message=message, config=config, link=link)
+    content = compose(incident=incident, reason=reason, message=email_message or message, config=config, link=link)
     deliveries = [
         EmailDelivery(notification=n, incident=incident, reason=reason, to_address=n.recipient.email,
                       message_id=_message_id(f"n{n.pk}"), **content)

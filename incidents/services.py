@@ -572,6 +572,7 @@ def _create_action(incident: Incident, *, actor, action: RequestedAction) -> Act
                                  to_stage=incident.stage, text=f"{description} (owner: {action.owner}, due {action.due_date:%d %B %Y})")
     notify(recipients=[action.owner], incident=incident, reason=Notification.Reason.ACT,
            message=f"You own a new action: {description[:200]}", exclude=actor,
+           email_message=f"You own a new action, due {action.due_date:%d %B %Y}. Sign in to read it.",
            link=reverse("incidents:action_edit", args=[created.pk]))
     return created
 

@@ -1,6 +1,6 @@
 """Alerts by email through a real SMTP server: right people, never lost, never doubled."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
@@ -300,3 +300,23 @@ def test_without_the_setting_no_email_carries_the_cr1(org, smtp):
     run_worker()
     assert smtp.messages
     assert all(list(sent["message"].iter_attachments()) == [] for sent in smtp.messages)
+
+
+def test_an_action_email_does_not_quote_the_action_which_may_name_a_child(org, smtp):
+    from alerts.reminders import reminders_send
+    from incidents.tests.factories import requested_action
+
+    incident = _at(org, Stage.ACTIONS)
+    owner = org.people[Role.LOCAL_MANAGER]
+    smtp.messages.clear()
+    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version,
+                                 action=requested_action(owner, description="Visit J.W. weekly at the foster home"))
+    tuesday = date(2026, 12, 1)
+    type(action).objects.filter(pk=action.pk).update(due_date=tuesday)
+    assert reminders_send(today=tuesday) == 1  # "due today", to the owner
+    run_worker()
+    assert smtp.recipients() == [owner.email, owner.email]  # the new action, then the reminder
+    for sent in smtp.messages:
+        for part in ("plain", "html"):
+            assert "J.W." not in sent["message"].get_body((part,)).get_content()
+    assert "J.W." in Notification.objects.filter(recipient=owner).earliest("created_at").message
