@@ -41,14 +41,43 @@ def safe_filename(name: str) -> str:
     return name[-150:] or "file"
 
 
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    WORD_CONTENT_TYPE: (".docx",),
+}
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name a file is downloaded under: the person's name for it, ending as its content really is.
+
+    "evil.exe" holding a PDF downloads as "evil.exe.pdf", so that nobody's
+    computer opens it as anything but what the server checked it to be.
+    """
+    name = safe_filename(name)
+    allowed = EXTENSIONS.get(content_type, ())
+    if allowed and not name.lower().endswith(allowed):
+        name = f"{name}{allowed[0]}"
+    return name
+
+
 # --- blank forms (interim process, 2.8) ----------------------------------------
+
+
+def _import_places(user) -> list:
+    """Where this person may import a form to, grouped by the kind of form; empty when nowhere
+    (an administrator, for one: a superuser passes every permission check but writes no SIN)."""
+    if not user.has_perm("documents.import_word"):
+        return []
+    teams, others = place_choices_for_case(user), place_choices_for_non_case(user)
+    return ([("Teams (case-related form)", teams)] if teams else []) + (
+        [("Service areas and corporate functions (non-case form)", others)] if others else [])
 
 
 @require_GET
 def index(request):
-    return render(request, "documents/index.html", {
-        "can_import": request.user.has_perm("documents.import_word"),
-    })
+    return render(request, "documents/index.html", {"can_import": bool(_import_places(request.user))})
 
 
 @require_GET
@@ -99,10 +128,9 @@ def incident_pdf_download(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def import_form(request):
-    teams, others = place_choices_for_case(request.user), place_choices_for_non_case(request.user)
-    if not request.user.has_perm("documents.import_word"):
+    places = _import_places(request.user)
+    if not places:
         raise PermissionDenied
-    places = ([("Teams (case-related form)", teams)] if teams else []) + ([("Service areas and corporate functions (non-case form)", others)] if others else [])
     form = ImportForm(request.POST or None, request.FILES or None, places=places)
     if request.method == "POST" and form.is_valid():
         place = resolve_place(form.cleaned_data["place"])
@@ -178,7 +206,7 @@ def attachment_download(request, pk: int):
     except (FileNotFoundError, OSError) as error:
         raise Http404("The file is missing from storage.") from error
     services.attachment_downloaded(actor=request.user, attachment=attachment)
-    response = FileResponse(handle, as_attachment=True, filename=safe_filename(attachment.original_name),
+    response = FileResponse(handle, as_attachment=True, filename=download_name(attachment.original_name, attachment.content_type),
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"

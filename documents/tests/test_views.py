@@ -209,6 +209,15 @@ class TestImport:
         assert response.status_code == 200 and "Select where the incident belongs" in response.content.decode()
         assert Incident.objects.count() == 0
 
+    def test_a_superuser_administrator_who_writes_no_sin_is_not_offered_the_import(self, org, signed_in):
+        admin = org.people[Role.ADMINISTRATOR]
+        admin.is_staff = admin.is_superuser = True
+        admin.save()
+        client = signed_in(admin)
+        assert reverse("documents:import") not in client.get(reverse("documents:index")).content.decode()
+        assert client.get(reverse("documents:import")).status_code == 403
+        assert reverse("documents:import") in signed_in(org.people[HOP]).get(reverse("documents:index")).content.decode()
+
     @pytest.mark.parametrize("role", [CEO, CMT, OD])
     def test_people_who_do_not_write_sins_cannot_import(self, org, signed_in, role):
         client = signed_in(org.people[role])
@@ -340,6 +349,21 @@ class TestAttachments:
         assert_download(download, "application/pdf")
         assert "X-Evil" not in download.headers or download.headers.get("X-Evil") is None
         assert "\n" not in download["Content-Disposition"]
+
+    @pytest.mark.parametrize(("name", "data", "downloaded"), [
+        ("evil.exe", PDF, "evil.exe.pdf"),
+        ("looks-like.html", PNG, "looks-like.html.png"),
+        ("Report.PDF", PDF, "Report.PDF"),
+        ("photo.jpeg", JPEG, "photo.jpeg"),
+    ])
+    def test_a_file_downloads_under_a_name_ending_as_its_content_is(self, org, signed_in, name, data, downloaded):
+        incident = incident_at(org, Stage.DRAFT)
+        client = signed_in(org.people[LM])
+        client.post(self.url(incident), {"file": upload(name, data)})
+        attachment = Attachment.objects.get()
+        assert attachment.original_name == name  # people still see the name they gave it
+        download = client.get(reverse("documents:attachment_download", args=[attachment.pk]))
+        assert f'filename="{downloaded}"' in download["Content-Disposition"]
 
     def test_readers_download_but_do_not_upload(self, org, signed_in):
         incident = incident_at(org, Stage.CASE_REVIEW)
