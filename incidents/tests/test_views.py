@@ -879,3 +879,17 @@ def test_a_signed_off_sin_awaits_the_ceos_first_decision_until_one_is_recorded(o
                                  decision=Decision.AWAIT_REVIEW, rationale="The CR1 will tell us more.")
     assert incident.display_reference not in client.get("/").content.decode()
     assert incident.display_reference not in client.get("/incidents/awaiting-my-action/").content.decode()
+
+
+def test_the_ceo_and_others_who_see_the_record_read_the_briefing_shared_on_it(org, client):
+    from incidents import services
+
+    incident = incident_at(org, Stage.CASE_REVIEW)
+    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
+                                 decision=Decision.SHARE_CHAIR, rationale="The Chair should know.",
+                                 briefing_title="A serious harm case", briefing_text="What the Chair needs to know.")
+    for role in (Role.CEO, Role.CMT_MEMBER, Role.ASSISTANT_DIRECTOR):
+        sign_in(client, org.people[role])
+        page = client.get(f"/incidents/{incident.pk}/").content.decode()
+        assert "Briefing for the Chair only: A serious harm case" in page, role
+        assert "What the Chair needs to know." in page, role
