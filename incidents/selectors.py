@@ -148,6 +148,7 @@ def home_sections_for(user) -> list[dict]:
     sections = [
         {
             "title": "Incidents awaiting your action",
+            "headings": ["Reference", "What is needed", "Where", "Due"],
             "rows": [
                 {
                     "reference": incident.display_reference,
@@ -162,6 +163,7 @@ def home_sections_for(user) -> list[dict]:
         },
         {
             "title": "Actions you own",
+            "headings": ["Reference", "Action", "Where", "Due"],
             "rows": [
                 {
                     "reference": action.incident.display_reference,
@@ -181,6 +183,7 @@ def home_sections_for(user) -> list[dict]:
         sections.append(
             {
                 "title": "Briefings shared with you",
+                "headings": ["Reference", "Briefing", "Shared with"],
                 "rows": [
                     {"reference": b.incident.display_reference, "url": b.get_absolute_url(), "what": b.title, "place": b.get_audience_display(), "due": None}
                     for b in briefings

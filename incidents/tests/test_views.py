@@ -893,3 +893,19 @@ def test_the_ceo_and_others_who_see_the_record_read_the_briefing_shared_on_it(or
         page = client.get(f"/incidents/{incident.pk}/").content.decode()
         assert "Briefing for the Chair only: A serious harm case" in page, role
         assert "What the Chair needs to know." in page, role
+
+
+def test_home_tables_are_headed_for_what_they_hold(org, client):
+    from incidents import services
+
+    incident = incident_at(org, Stage.CASE_REVIEW)
+    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
+                                 decision=Decision.SHARE_BOARD, rationale="r", briefing_title="For the Board", briefing_text="t")
+    sign_in(client, org.people[Role.BOARD_MEMBER])
+    page = client.get("/").content.decode()
+    briefings = page[page.index("Briefings shared with you"):]
+    headings = re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', briefings)
+    assert headings == ["Reference", "Briefing", "Shared with"]
+    sign_in(client, org.people[Role.NIS_REVIEWER])
+    page = client.get("/").content.decode()
+    assert re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', page)[:4] == ["Reference", "What is needed", "Where", "Due"]
