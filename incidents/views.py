@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import BusinessRuleError, StaleRecord
@@ -336,7 +337,8 @@ def incident_detail(request, pk: int):
         "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
         "can_read_review": request.user.has_perm("incidents.read_case_review", incident),
         "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in {Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.NOTIFIED, Stage.ACTIONS},
-        "closure_blockers": services.closure_blockers(incident) if incident.stage == Stage.ACTIONS else [],
+        "closure_blockers": services.closure_blockers(incident)
+        if incident.stage == Stage.ACTIONS and request.user.has_perm("incidents.close", incident) else [],
         "is_ceo": access.has(Role.CEO),
     })
 
@@ -420,6 +422,9 @@ def action_edit(request, action_pk: int):
     action = get_object_or_404(actions_visible_to(request.user).select_related("incident"), pk=action_pk)
     if not request.user.has_perm("incidents.update_action", action):
         raise PermissionDenied
+    if action.incident.stage == Stage.CLOSED:
+        reads_record = incidents_visible_to(request.user).filter(pk=action.incident_id).exists()
+        return render(request, "incidents/action_closed.html", {"action": action, "reads_record": reads_record})
     form = ActionUpdateForm(request.POST or None, initial={"version": action.version, "status": action.status, "evidence": action.evidence})
     if request.method == "POST" and form.is_valid():
         saved = _run(request, form, lambda: services.action_update(
@@ -431,7 +436,7 @@ def action_edit(request, action_pk: int):
             if not incidents_visible_to(request.user).filter(pk=action.incident_id).exists():
                 return redirect("core:home")  # an owner who does not read the record
             return redirect("incidents:detail", pk=action.incident_id)
-    return render(request, "incidents/step_form.html", {"incident": action.incident, "form": form, "title": f"Update the action: {action.description[:60]}"})
+    return render(request, "incidents/step_form.html", {"incident": action.incident, "form": form, "title": f"Update the action: {Truncator(action.description).chars(60)}"})
 
 
 # --- Board and Chair --------------------------------------------------------------

@@ -909,3 +909,37 @@ def test_home_tables_are_headed_for_what_they_hold(org, client):
     sign_in(client, org.people[Role.NIS_REVIEWER])
     page = client.get("/").content.decode()
     assert re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', page)[:4] == ["Reference", "What is needed", "Where", "Due"]
+
+
+def test_only_those_who_close_are_told_what_stops_closure(org, client):
+    from incidents import services
+    from incidents.tests.factories import requested_action
+
+    incident = incident_at(org, Stage.ACTIONS)
+    services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version,
+                        action=requested_action(org.people[Role.LOCAL_MANAGER]))
+    for role, told in [(Role.ASSISTANT_DIRECTOR, True), (Role.OPERATIONAL_DIRECTOR, False), (Role.CEO, False)]:
+        sign_in(client, org.people[role])
+        page = client.get(f"/incidents/{incident.pk}/").content.decode()
+        assert ("neither done nor carried" in page) is told, role
+
+
+def test_an_action_of_a_closed_incident_is_shown_read_only(org, client):
+    from incidents import services
+    from incidents.tests.factories import requested_action
+
+    incident = incident_at(org, Stage.ACTIONS)
+    owner = org.people[Role.LOCAL_MANAGER]
+    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version,
+                                 action=requested_action(owner, description="Check the school " * 10))
+    services.action_update(actor=owner, action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="Checked.")
+    incident.refresh_from_db()
+    sign_in(client, owner)
+    open_page = client.get(f"/incidents/actions/{action.pk}/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", open_page, re.S).group(1)
+    assert title.startswith("Update the action: Check the school") and "…" in title  # shortened, and says so
+    services.incident_close(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    page = client.get(f"/incidents/actions/{action.pk}/").content.decode()
+    assert "The incident is closed: its actions can no longer change." in page
+    assert 'name="status"' not in page and 'name="evidence"' not in page
+    assert "Checked." in page
