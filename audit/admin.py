@@ -4,12 +4,29 @@ from .admin_mixins import AuditedAdminMixin
 from .models import AuditEvent
 
 
+class ObjectTypeFilter(admin.SimpleListFilter):
+    """By the kind of record; events about no record (a sign-in, say) are listed as "No record", never as an empty link."""
+
+    title = "object type"
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        types = AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+        return [(value or "-", value or "No record") for value in types]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(object_type="" if value == "-" else value)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: the trail is appended to by the services, never edited."""
 
     list_display = ["sequence", "at", "actor_name", "action", "object_type", "object_id", "ip_address"]
-    list_filter = ["action", "object_type"]
+    list_filter = ["action", ObjectTypeFilter]
     search_fields = ["actor_name", "object_id", "object_repr"]
 
     def has_add_permission(self, request):

@@ -313,3 +313,15 @@ def test_unlocking_a_locked_out_person_in_the_admin_is_audited(staff_client):
     assert not AccessAttempt.objects.exists()
     events = [e for e in admin_events() if e.action == "admin.axes.accessattempt.delete"]
     assert len(events) == 1 and "locked_out" in json.dumps(events[0].changes)
+
+
+def test_the_audit_list_filters_by_record_type_with_no_empty_link(staff_client, administrator):
+    from audit.services import audit_record
+
+    audit_record(actor=administrator, action="account.sign_in", obj=None)
+    page = staff_client.get("/admin/audit/auditevent/").content.decode()
+    assert '<a href="?object_type=">' not in page
+    assert "No record" in page
+    filtered = staff_client.get("/admin/audit/auditevent/?object_type=-")
+    assert filtered.status_code == 200
+    assert "account.sign_in" in filtered.content.decode()
