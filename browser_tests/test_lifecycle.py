@@ -142,7 +142,7 @@ def test_case_related_sin_from_draft_to_closed(live_server, new_page, org):
     page.get_by_label("Your analysis of the situation").fill("Serious harm with known abuse: meets criterion 3.")
     page.get_by_label("Meets the criteria: share with CMT").check()
     page = ad.click("button", "Send to the Operational Director", "the incident after analysis")
-    expect_success(page, "Add your analysis and proposal: done.")
+    expect_success(page, "Your analysis and proposal have been sent to the Operational Director.")
     expect_stage(page, "Awaiting Operational Director sign-off")
     expect_timeline(page, "Draft started", "Submitted to the Assistant Director", "Assistant Director analysis and proposal")
     expect(page.get_by_test_id("timeline")).to_contain_text("Proposal: Meets the criteria: share with CMT")

@@ -238,6 +238,21 @@ STEP_FORMS = {
     Step.CLOSE: ("incidents.close", "Close the incident"),
 }
 
+# What the person is told once their step is recorded.
+STEP_DONE = {
+    Step.AD_ANALYSE: "Your analysis and proposal have been sent to the Operational Director.",
+    Step.AD_RETURN: "The notification has been returned to its author with your questions.",
+    Step.OD_SIGN_OFF: "Signed off: Core CMT has been alerted and the case review (CR1) commissioned.",
+    Step.OD_RETURN: "The notification has been returned to the Assistant Director.",
+    Step.OD_NOT_NOTIFIABLE: "Recorded as not meeting the criteria. The notification stays on record.",
+    Step.CEO_DECISION: "Your decision has been recorded.",
+    Step.CEO_FINAL_DECISION: "Your final decision has been recorded.",
+    Step.CR1_RETURN: "The case review has been returned to the reviewer.",
+    Step.CR1_SIGN_OFF: "The case review is signed off and has been sent to Core CMT.",
+    Step.LEARNING_RECORD: "The learning identified has been recorded.",
+    Step.CLOSE: "The incident is closed.",
+}
+
 TEXT_STEPS = {
     Step.AD_RETURN: dict(label="Questions for the author", submit="Return to the author"),
     Step.OD_SIGN_OFF: dict(label="Comment", submit="Sign off and alert Core CMT", required=False, hint="Optional."),
@@ -374,7 +389,7 @@ def incident_step(request, pk: int, step: str):
         done = _run(request, form, lambda: _call_step(step, request.user, incident, form),
                     current_version=lambda: _incident_version(incident.pk))
         if done is not None:
-            messages.success(request, f"{title}: done.")
+            messages.success(request, STEP_DONE[step])
             return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/step_form.html", {"incident": incident, "form": form, "title": title, "step": step})
 

@@ -943,3 +943,10 @@ def test_an_action_of_a_closed_incident_is_shown_read_only(org, client):
     assert "The incident is closed: its actions can no longer change." in page
     assert 'name="status"' not in page and 'name="evidence"' not in page
     assert "Checked." in page
+
+
+def test_every_step_page_has_a_message_for_when_it_is_done():
+    from incidents.views import STEP_DONE, STEP_FORMS
+
+    assert set(STEP_DONE) == set(STEP_FORMS)
+    assert all(message.endswith(".") and ": done" not in message for message in STEP_DONE.values())
