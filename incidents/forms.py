@@ -1,5 +1,8 @@
 """Forms for each step. They check input; the services check the rules of the process."""
 
+import re
+from datetime import date
+
 from crispy_forms_gds.fields import DateInputField as GdsDateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
@@ -14,19 +17,67 @@ from .services import CR1_FIELDS, FORM_FIELDS, FormData
 
 
 class DateInputField(GdsDateInputField):
-    """The GOV.UK date input, where a year too large for a date is an error, not a crash (OverflowError)."""
+    """The GOV.UK date input (day, month, year), with the Design System's messages, which name the date.
+
+    A part left out: "<Label> must include a month"; a date that cannot be (31 2 2026, month 13,
+    letters, a year too large): "<Label> must be a real date". The summary links to the part at fault.
+    """
+
+    PARTS = ("day", "month", "year")
+
+    def _error(self, message: str, code: str, part: int = 0) -> forms.ValidationError:
+        for index, field in enumerate(self.fields):
+            field.widget.errors = [message] if index == part else []
+        return forms.ValidationError(message, code=code)
+
+    def _real_date_error(self) -> forms.ValidationError:
+        return self._error(f"{self.label or 'The date'} must be a real date", "invalid")
+
+    def clean(self, value):
+        for field in self.fields:
+            field.widget.errors = []
+        if isinstance(value, (list, tuple)):
+            parts = [str(v).strip() if v is not None else "" for v in value]
+            if any(parts):
+                missing = [i for i, v in enumerate(parts[:3] + [""] * (3 - len(parts))) if not v]
+                if missing:
+                    names = " and ".join(self.PARTS[i] for i in missing)
+                    raise self._error(f"{self.label or 'The date'} must include a {names}", "incomplete", missing[0])
+                if not all(re.fullmatch(r"[0-9]+", v) for v in parts):
+                    raise self._real_date_error()
+        return super().clean(value)
 
     def compress(self, data_list):
-        if any(data_list) and not all(data_list):
-            # A part left out would otherwise drop the whole date without a word.
-            raise forms.ValidationError("Enter the day, month and year", code="incomplete")
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if int(year) < 1000:  # "26" is not 2026: ask rather than guess
+            raise self._error(f"{self.label or 'The date'} must include a year with 4 numbers", "invalid", 2)
         try:
-            return super().compress(data_list)
-        except OverflowError as error:
-            raise forms.ValidationError("Enter a real date", code="invalid") from error
+            return date(int(year), int(month), int(day))
+        except (ValueError, OverflowError) as error:
+            raise self._real_date_error() from error
 
 
-class VersionedForm(forms.Form):
+class GovukForm(forms.Form):
+    """GOV.UK Design System behaviour shared by the forms: no `maxlength` in the page (a browser would
+    cut pasted text off without a word); the length is checked here and said beside the field,
+    naming it: "<Label> must be <n> characters or fewer"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+    def full_clean(self):
+        # Here, not in __init__: a form may change a label after building its fields.
+        for name, field in self.fields.items():
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = f"{self[name].label} must be {field.max_length:,} characters or fewer"
+        super().full_clean()
+
+
+class VersionedForm(GovukForm):
     """Carries the version of the record the person saw, so a change made meanwhile is not overwritten."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -76,7 +127,8 @@ class IncidentForm(VersionedForm):
             self.fields["criteria"].label = "Which kind of incident is it?"
             self.fields["place"].label = "Service area or corporate function"
             self.fields["place"].error_messages["required"] = "Select the service area or corporate function"
-            for name in ("children", "case_reference", "court"):
+            # No "Other" criterion among the non-case categories (2.11), so nothing to specify.
+            for name in ("children", "case_reference", "court", "other_description"):
                 del self.fields[name]
             self.fields["cafcass_involvement"].label = "Who and what is affected"
         if creating:
@@ -180,8 +232,9 @@ class DecisionForm(VersionedForm, ActionFieldsMixin):
         else:
             del self.fields["comments"]
         fields += ["briefing_title", "briefing_text"]
-        fields.append(Fieldset(Field("action_description"), Field("action_owner"), Field("action_due_date"),
-                               legend="Action requested (optional; required for further action)"))
+        # Only the first decision can ask for further action, which needs an action.
+        legend = "Action (optional)" if final else "Action requested (optional; required for further action)"
+        fields.append(Fieldset(Field("action_description"), Field("action_owner"), Field("action_due_date"), legend=legend))
         self._helper(*fields, submit="Record the final decision" if final else "Record the decision")
 
 
@@ -226,7 +279,7 @@ class ActionUpdateForm(VersionedForm):
         self._helper("status", "evidence", submit="Save the action")
 
 
-class IncidentFilterForm(forms.Form):
+class IncidentFilterForm(GovukForm):
     """Filters of the incident lists (GET)."""
 
     q = forms.CharField(label="Reference or title", required=False, max_length=100)
