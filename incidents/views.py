@@ -182,10 +182,17 @@ def incident_edit(request, pk: int):
                 return redirect("incidents:detail", pk=incident.pk)
             form.data = form.data.copy()
             form.data["version"] = saved.version
+            # Say so: the errors are about submitting, and what was typed is kept.
+            messages.info(request, "Your changes are saved as a draft. Complete what is asked below, then submit.")
         elif saved is not None:
             messages.success(request, "Your changes are saved.")
             return redirect("incidents:detail", pk=incident.pk)
-    return render(request, "incidents/incident_form.html", {"form": form, "incident": incident, "kind": incident.kind})
+    returned_with = None
+    if incident.stage == Stage.RETURNED:
+        # The questions the author must answer, beside the form they answer them in.
+        returned_with = incident.events.filter(step=Step.AD_RETURN).select_related("actor").order_by("-at", "-pk").first()
+    return render(request, "incidents/incident_form.html", {"form": form, "incident": incident, "kind": incident.kind,
+                                                            "returned_with": returned_with})
 
 
 @require_http_methods(["POST"])

@@ -950,3 +950,27 @@ def test_every_step_page_has_a_message_for_when_it_is_done():
 
     assert set(STEP_DONE) == set(STEP_FORMS)
     assert all(message.endswith(".") and ": done" not in message for message in STEP_DONE.values())
+
+
+def test_the_author_answers_the_ads_questions_with_them_beside_the_form(org, client):
+    incident = incident_at(org, Stage.RETURNED)
+    sign_in(client, org.people[Role.LOCAL_MANAGER])
+    page = client.get(f"/incidents/{incident.pk}/edit/").content.decode()
+    returned = page[page.index('data-testid="returned-with"'):]
+    assert "Which child?" in returned[:1000]
+    draft = incident_at(org, Stage.DRAFT)
+    assert 'data-testid="returned-with"' not in client.get(f"/incidents/{draft.pk}/edit/").content.decode()
+
+
+def test_a_refused_submission_says_the_changes_were_saved_as_a_draft(org, client):
+    incident = incident_at(org, Stage.DRAFT)
+    sign_in(client, org.people[Role.LOCAL_MANAGER])
+    response = client.post(f"/incidents/{incident.pk}/edit/", {
+        "version": incident.version, "title": "A new title", "save_and_submit": "Save and submit",
+    })
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your changes are saved as a draft." in page
+    assert "govuk-error-summary" in page
+    incident.refresh_from_db()
+    assert (incident.title, incident.stage) == ("A new title", Stage.DRAFT)
