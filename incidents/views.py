@@ -100,6 +100,9 @@ def _filtered(request, queryset):
             queryset = queryset.filter(submitted_at__date__gte=data["submitted_from"])
         if data["submitted_to"]:
             queryset = queryset.filter(submitted_at__date__lte=data["submitted_to"])
+    elif form.is_bound:
+        # A filter that cannot be applied lists nothing, rather than everything as if it had been.
+        queryset = queryset.none()
     return form, queryset
 
 

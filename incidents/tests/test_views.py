@@ -974,3 +974,14 @@ def test_a_refused_submission_says_the_changes_were_saved_as_a_draft(org, client
     assert "govuk-error-summary" in page
     incident.refresh_from_db()
     assert (incident.title, incident.stage) == ("A new title", Stage.DRAFT)
+
+
+def test_a_filter_that_cannot_be_applied_is_said_and_lists_nothing(org, client):
+    incident_at(org, Stage.CASE_REVIEW)
+    sign_in(client, org.people[Role.CMT_MEMBER])
+    assert _count(client.get("/incidents/")) == 1
+    response = client.get("/incidents/?stage=bogus&submitted_from=2026-02-31")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page and "Select a valid choice" in page
+    assert _count(response) == 0
