@@ -416,15 +416,26 @@ class RequestedAction:
 
 
 def _record_decision(incident, *, actor, decision, rationale, comments, is_final, briefing_title, briefing_text, action):
-    rationale = _required_text(rationale, "rationale", "Enter the rationale for the decision")
+    # Every problem at once, so that the person puts all of them right in one go.
+    errors = {}
+    rationale = (rationale or "").strip()
+    if not rationale:
+        errors["rationale"] = "Enter the rationale for the decision"
     allowed = FINAL_DECISIONS if is_final else INITIAL_DECISIONS
     if decision not in [d.value for d in allowed]:
-        raise ValidationError({"decision": "Select a decision"})
+        errors["decision"] = "Select a decision"
     if decision in SHARING_DECISIONS:
-        briefing_title = _required_text(briefing_title, "briefing_title", "Enter a title for the briefing")
-        briefing_text = _required_text(briefing_text, "briefing_text", "Enter the briefing to share")
+        briefing_title, briefing_text = (briefing_title or "").strip(), (briefing_text or "").strip()
+        if not briefing_title:
+            errors["briefing_title"] = "Enter a title for the briefing"
+        if not briefing_text:
+            errors["briefing_text"] = "Enter the briefing to share"
     if decision == Decision.FURTHER_ACTION and action is None:
-        raise ValidationError({"action_description": "Enter the further action requested from the local team"})
+        errors["action_description"] = "Enter the further action requested from the local team"
+    if action is not None:
+        errors = {**_action_errors(action), **errors}
+    if errors:
+        raise ValidationError(errors)
     record = CeoDecision.objects.create(
         incident=incident, decided_by=actor, is_final=is_final, decision=decision,
         rationale=rationale, comments=(comments or "").strip(),
@@ -558,14 +569,25 @@ def case_review_sign_off(*, actor, incident_id: int, expected_version: int, comm
 # --- actions and closure (2.7) -------------------------------------------------------
 
 
-def _create_action(incident: Incident, *, actor, action: RequestedAction) -> Action:
-    description = _required_text(action.description, "action_description", "Enter the action")
+def _action_errors(action: RequestedAction) -> dict[str, str]:
+    """Everything wrong with a requested action, by field."""
+    errors = {}
+    if not (action.description or "").strip():
+        errors["action_description"] = "Enter the action"
     if action.owner is None:
-        raise ValidationError({"action_owner": "Select who owns the action"})
+        errors["action_owner"] = "Select who owns the action"
     if action.due_date is None:
-        raise ValidationError({"action_due_date": "Enter the date the action is due"})
-    if action.due_date < timezone.localdate():
-        raise ValidationError({"action_due_date": "The due date must be today or in the future"})
+        errors["action_due_date"] = "Enter the date the action is due"
+    elif action.due_date < timezone.localdate():
+        errors["action_due_date"] = "The due date must be today or in the future"
+    return errors
+
+
+def _create_action(incident: Incident, *, actor, action: RequestedAction) -> Action:
+    errors = _action_errors(action)
+    if errors:
+        raise ValidationError(errors)
+    description = action.description.strip()
     created = Action.objects.create(incident=incident, description=description, owner=action.owner,
                                     due_date=action.due_date, created_by=actor)
     IncidentEvent.objects.create(incident=incident, step=Step.ACTION_ADD, actor=actor, from_stage=incident.stage,

@@ -893,3 +893,14 @@ def test_non_case_submit_validates_category(org, p):
         services.incident_create(actor=p[R.ASSISTANT_DIRECTOR], kind=Kind.NON_CASE, service_area=org.area,
                                  data=non_case_form(criteria=["child_seriously_harmed"]))
     assert "criteria" in info.value.message_dict
+
+
+def test_a_decision_reports_every_problem_at_once(org, p):
+    incident = incident_at(org, Stage.CASE_REVIEW)
+    error = refused(ValidationError, incident, services.incident_ceo_decide, actor=p[R.CEO], incident_id=incident.pk,
+                    expected_version=incident.version, decision=Decision.SHARE_BOARD, rationale="")
+    assert set(error.message_dict) == {"rationale", "briefing_title", "briefing_text"}
+    past = services.RequestedAction("", None, timezone.localdate() - timedelta(days=1))
+    error = refused(ValidationError, incident, services.incident_ceo_decide, actor=p[R.CEO], incident_id=incident.pk,
+                    expected_version=incident.version, decision=Decision.FURTHER_ACTION, rationale="r", action=past)
+    assert set(error.message_dict) == {"action_description", "action_owner", "action_due_date"}
