@@ -32,7 +32,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router, transaction
 from django.db.models.fields.files import FieldFile
 
-from .services import audit_record
+from .services import audit_record, record_identity
 
 SENSITIVE_NAME_PARTS = ("password", "token", "key", "secret", "hash")
 CHANGED = "changed"
@@ -79,7 +79,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, float):
         return float(value)
     if isinstance(value, models.Model):
-        return f"{value} (#{value.pk})"
+        object_id, description = record_identity(value)
+        return f"{description} (#{object_id})"
     if isinstance(value, FieldFile):
         return value.name or ""
     if isinstance(value, datetime.date | datetime.time):

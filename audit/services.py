@@ -8,6 +8,22 @@ from django.utils import timezone
 from .context import current_ip
 from .models import AuditChainHead, AuditEvent
 
+SECRET_KEY_NAMES = ("key", "token", "secret", "password")
+
+
+def record_identity(obj: models.Model) -> tuple[str, str]:
+    """How the trail names a record: (id, description).
+
+    A record whose primary key is itself a secret (an API token, whose key is
+    both its id and its str()) is named by its holder instead, never by the key.
+    """
+    if any(part in obj._meta.pk.name.lower() for part in SECRET_KEY_NAMES):
+        holder = getattr(obj, "user", None)
+        if holder is None:
+            return "hidden", str(obj._meta.verbose_name)
+        return f"user-{holder.pk}", f"{obj._meta.verbose_name} of {holder}"[:200]
+    return str(obj.pk), str(obj)[:200]
+
 
 def audit_record(
     *,
@@ -25,6 +41,7 @@ def audit_record(
     # No savepoint of its own: inside a step it is part of the step's transaction.
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        object_id, object_repr = record_identity(obj) if obj is not None else ("", "")
         event = AuditEvent(
             sequence=head.last_sequence + 1,
             at=timezone.now(),
@@ -32,8 +49,8 @@ def audit_record(
             actor_name=(actor.get_username() if actor is not None and actor.is_authenticated else ""),
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:200] if obj is not None else "",
+            object_id=object_id,
+            object_repr=object_repr,
             ip_address=ip_address or current_ip.get(),
             changes=changes or {},
             previous_hash=head.last_hash,

@@ -301,6 +301,17 @@ def test_issuing_an_api_token_in_the_admin_is_audited_without_its_key(staff_clie
     assert len(events) == 1
     assert events[0].actor == administrator
     assert token.key not in json.dumps(events[0].changes)
+    assert token.key not in events[0].object_id + events[0].object_repr
+    assert (events[0].object_id, events[0].object_repr) == (f"user-{holder.pk}", f"Token of {holder}")
+    # Nor when the token goes, with its holder or on its own.
+    other = person(Role.CMT_MEMBER, username="leaver")
+    leaving_key = Token.objects.create(user=other).key
+    response = staff_client.post(f"/admin/accounts/user/{other.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    response = staff_client.post(f"/admin/authtoken/tokenproxy/{token.key}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    stored = json.dumps([[e.object_id, e.object_repr, e.changes] for e in AuditEvent.objects.all()])
+    assert token.key not in stored and leaving_key not in stored
 
 
 def test_unlocking_a_locked_out_person_in_the_admin_is_audited(staff_client):
