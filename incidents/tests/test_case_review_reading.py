@@ -88,3 +88,15 @@ def test_reading_the_cr1_through_the_api_is_audited(org):
     before = AuditEvent.objects.filter(action="incident.view", actor=reviewer).count()
     assert _reads_through_api(reviewer, incident)
     assert AuditEvent.objects.filter(action="incident.view", actor=reviewer, object_id=str(incident.pk)).count() == before + 1
+
+
+def test_a_superuser_reads_a_cr1_by_the_same_rule_as_anyone(org, client):
+    """A superuser passes every user.has_perm; the CR1 rule is asked of the rules themselves."""
+    incident = incident_at(org, Stage.CR1_SIGN_OFF)
+    cmt = org.people[R.CMT_MEMBER]
+    cmt.is_staff = cmt.is_superuser = True
+    cmt.save()
+    sign_in(client, cmt)
+    assert not _reads_on_page(client, incident)
+    assert not _reads_in_word(client, incident)
+    assert not _reads_through_api(cmt, incident)
