@@ -15,7 +15,8 @@ SUBJECTS = {
 }
 
 
-def compose(*, incident, reason: str, message: str, config: AlertConfiguration, link: str = "") -> dict:
+def compose(*, incident, reason: str, message: str, config: AlertConfiguration, link: str = "",
+            with_case_review: bool = False) -> dict:
     """Subject, plain text and HTML for one alert.
 
     A briefing's readers (the Board, the Chair) see nothing of the record but the
@@ -32,6 +33,7 @@ def compose(*, incident, reason: str, message: str, config: AlertConfiguration, 
         "link_text": "Read the briefing" if briefing else "Open the record",
         "title": incident.title if config.include_details and not briefing else "",
         "service_name": settings.SERVICE_NAME,
+        "with_case_review": with_case_review,
     }
     return {
         "subject": f"[{reference}] {SUBJECTS[Notification.Reason(reason)]}",

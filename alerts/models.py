@@ -49,7 +49,7 @@ class AlertConfiguration(models.Model):
     )
     attach_case_review = models.BooleanField(
         "Attach the CR1 as a PDF", default=False,
-        help_text="Attach the signed-off case review to the second Core CMT alert. Only for a secure mailbox.",
+        help_text="Attach the signed-off case review to the mailbox's copy of the second Core CMT alert. Only for a secure mailbox.",
     )
 
     class Meta:

@@ -53,8 +53,12 @@ def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude
     ]
     if reason in CMT_REASONS and config.mailbox:
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+        mailbox_content = content
+        if _carries_case_review(reason, config):
+            mailbox_content = compose(incident=incident, reason=reason, message=email_message or message, config=config,
+                                      link=link, with_case_review=True)
         deliveries.append(EmailDelivery(incident=incident, reason=reason, to_address=config.mailbox, is_mailbox_copy=True,
-                                        message_id=_message_id(f"m{incident.pk}-{reason}-{stamp}"), **content))
+                                        message_id=_message_id(f"m{incident.pk}-{reason}-{stamp}"), **mailbox_content))
     for delivery in deliveries:
         if not delivery.to_address:
             # Nothing to send to: recorded as failed at once, for an administrator to see and resend once an address is added.
@@ -92,9 +96,14 @@ def _claim(delivery_id: int) -> EmailDelivery | None:
         return delivery
 
 
+def _carries_case_review(reason: str, config: AlertConfiguration) -> bool:
+    return reason == Notification.Reason.CMT_REVIEW and config.attach_case_review
+
+
 def _attachments(delivery: EmailDelivery) -> list[tuple[str, bytes, str]]:
-    """The CR1 as a PDF, only when an administrator switched that on for a secure mailbox."""
-    if delivery.reason != Notification.Reason.CMT_REVIEW or not AlertConfiguration.current().attach_case_review:
+    """The SIN with its CR1 as a PDF: only to the serious incident mailbox, and only when an
+    administrator switched that on because the mailbox is secure. People's own inboxes never get it."""
+    if not delivery.is_mailbox_copy or not _carries_case_review(delivery.reason, AlertConfiguration.current()):
         return []
     from documents.pdf import signed_off_paper_pdf
 

@@ -274,22 +274,28 @@ def test_a_briefing_email_leads_to_the_briefing_and_tells_nothing_of_the_record(
     assert "Stage:" not in text and incident.title not in text
 
 
-def test_the_second_cmt_alert_carries_the_cr1_as_a_pdf_when_switched_on(org, smtp):
+def test_the_second_cmt_alert_carries_the_cr1_as_a_pdf_to_the_mailbox_only_when_switched_on(org, smtp):
     AlertConfiguration.current()
     AlertConfiguration.objects.update(attach_case_review=True)
+    mailbox = AlertConfiguration.current().mailbox
     incident = _at(org, Stage.CR1_SIGN_OFF)
     smtp.messages.clear()
     services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
     run_worker()
     alerts = [m for m in smtp.messages if "Core CMT alert" in m["message"]["Subject"]]
     assert len(alerts) == len(_emails(org, Role.CMT_MEMBER, Role.CEO)) + 1  # and the mailbox
-    for sent in alerts:
-        attachments = list(sent["message"].iter_attachments())
-        assert [a.get_filename() for a in attachments] == [f"{incident.reference}-CR1.pdf"]
-        assert attachments[0].get_content_type() == "application/pdf"
-        assert attachments[0].get_content().startswith(b"%PDF")
-    others = [m for m in smtp.messages if m not in alerts]
-    assert all(list(sent["message"].iter_attachments()) == [] for sent in others)
+    to_mailbox = [m for m in alerts if m["to"] == [mailbox]]
+    assert len(to_mailbox) == 1
+    attachments = list(to_mailbox[0]["message"].iter_attachments())
+    assert [a.get_filename() for a in attachments] == [f"{incident.reference}-CR1.pdf"]
+    assert attachments[0].get_content_type() == "application/pdf"
+    assert attachments[0].get_content().startswith(b"%PDF")
+    assert "keep it in the secure mailbox" in to_mailbox[0]["message"].get_body(("plain",)).get_content()
+    # People's own inboxes get the link, never the paper.
+    for sent in smtp.messages:
+        if sent is not to_mailbox[0]:
+            assert list(sent["message"].iter_attachments()) == []
+            assert "holds no details of the child" in sent["message"].get_body(("plain",)).get_content()
     assert set(EmailDelivery.objects.filter(incident=incident).values_list("status", flat=True)) == {EmailDelivery.Status.SENT}
 
 
