@@ -45,3 +45,12 @@ def test_an_audit_event_of_a_request_records_that_address(settings, org, client)
     sign_in(client, org.people[Role.ASSISTANT_DIRECTOR])
     assert client.get(f"/incidents/{incident.pk}/", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 200
     assert AuditEvent.objects.filter(action="incident.view").latest("sequence").ip_address == "203.0.113.9"
+
+
+@pytest.mark.django_db
+def test_a_failed_sign_in_is_logged_with_the_same_address(settings, client):
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post("/sign-in/", {"username": "nobody", "password": "wrong"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert AccessAttempt.objects.get(username="nobody").ip_address == "203.0.113.9"

@@ -184,9 +184,8 @@ AXES_VERBOSE = False
 # audit trail and the lockout log then record the person's address, not the proxy's.
 # 0 (the default) trusts no header: a client could write anything there.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The lockout log takes the address the same way as the audit trail.
+AXES_CLIENT_IP_CALLABLE = "audit.context.client_address"
 # Lockout is per username: staff in one office share an address, so locking an
 # address would lock out a whole office after one person's mistakes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
