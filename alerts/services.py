@@ -138,15 +138,15 @@ def _record_failure(delivery: EmailDelivery, error: Exception) -> str:
     retries = settings.EMAIL_RETRY_MINUTES
     message = f"{type(error).__name__}: {error}"[:2000]
     logger.warning("Email %s to %s failed (attempt %s): %s", delivery.pk, delivery.to_address, delivery.attempts, message)
+    # Only the claim this worker holds: a row another worker has since sent or taken keeps its state.
+    ours = EmailDelivery.objects.filter(pk=delivery.pk, status=EmailDelivery.Status.SENDING, claimed_at=delivery.claimed_at)
     with transaction.atomic():
         if delivery.attempts > len(retries):
-            EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.FAILED, last_error=message, next_attempt_at=None)
+            ours.update(status=EmailDelivery.Status.FAILED, last_error=message, next_attempt_at=None)
             return EmailDelivery.Status.FAILED
         next_attempt = timezone.now() + timedelta(minutes=retries[delivery.attempts - 1])
-        EmailDelivery.objects.filter(pk=delivery.pk).update(
-            status=EmailDelivery.Status.PENDING, last_error=message, next_attempt_at=next_attempt
-        )
-        _enqueue(delivery, run_after=next_attempt)
+        if ours.update(status=EmailDelivery.Status.PENDING, last_error=message, next_attempt_at=next_attempt):
+            _enqueue(delivery, run_after=next_attempt)
     return EmailDelivery.Status.PENDING
 
 
@@ -155,7 +155,9 @@ def delivery_resend(*, actor, delivery_id: int) -> bool:
 
     Only a failed delivery, or one a worker stopped while sending, is sent again:
     a sent one, or one being sent now, is left alone, so that nobody receives the
-    same alert twice. A person's delivery takes their current address.
+    same alert twice. A person's delivery takes their current address, and is
+    not sent to someone who has left (a deactivated account); a mailbox copy
+    goes to the mailbox configured now.
     """
     from audit.services import audit_record
 
@@ -169,9 +171,16 @@ def delivery_resend(*, actor, delivery_id: int) -> bool:
         if delivery.status != EmailDelivery.Status.FAILED and not stuck:
             return False
         changes = {}
-        if delivery.notification_id and delivery.notification.recipient.email != delivery.to_address:
-            changes["to"] = [delivery.to_address, delivery.notification.recipient.email]
-            delivery.to_address = delivery.notification.recipient.email
+        if delivery.notification_id:
+            recipient = delivery.notification.recipient
+            if not recipient.is_active:
+                return False
+            current = recipient.email
+        else:
+            current = AlertConfiguration.current().mailbox if delivery.is_mailbox_copy else delivery.to_address
+        if current != delivery.to_address:
+            changes["to"] = [delivery.to_address, current]
+            delivery.to_address = current
         if not delivery.to_address:
             return False
         delivery.status = EmailDelivery.Status.PENDING

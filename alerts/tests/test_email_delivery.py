@@ -326,3 +326,41 @@ def test_an_action_email_does_not_quote_the_action_which_may_name_a_child(org, s
         for part in ("plain", "html"):
             assert "J.W." not in sent["message"].get_body((part,)).get_content()
     assert "J.W." in Notification.objects.filter(recipient=owner).earliest("created_at").message
+
+
+def test_resend_skips_someone_who_has_left_and_sends_a_mailbox_copy_to_the_mailbox_of_now(org, smtp, settings):
+    from alerts.services import delivery_resend
+
+    settings.EMAIL_RETRY_MINUTES = []
+    cmt = org.people[Role.CMT_MEMBER]
+    old_mailbox = AlertConfiguration.current().mailbox
+    smtp.refuse.update({cmt.email, old_mailbox})
+    incident = _at(org, Stage.WITH_OD)
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    to_cmt = EmailDelivery.objects.get(incident=incident, to_address=cmt.email)
+    to_mailbox = EmailDelivery.objects.get(incident=incident, is_mailbox_copy=True)
+    assert {to_cmt.status, to_mailbox.status} == {EmailDelivery.Status.FAILED}
+    smtp.refuse.clear()
+    smtp.messages.clear()
+    cmt.is_active = False
+    cmt.save()
+    AlertConfiguration.objects.update(mailbox="secure.sin@example.org")
+    admin = org.people[Role.ADMINISTRATOR]
+    assert delivery_resend(actor=admin, delivery_id=to_cmt.pk) is False
+    assert delivery_resend(actor=admin, delivery_id=to_mailbox.pk) is True
+    run_worker()
+    assert smtp.recipients() == ["secure.sin@example.org"]
+
+
+def test_a_late_failure_of_a_stale_worker_does_not_undo_a_sent_email(org, smtp):
+    from alerts.services import _claim, _record_failure
+
+    incident = _at(org, Stage.WITH_OD)
+    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
+    stale = _claim(delivery.pk)  # a worker takes it, then stalls
+    EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.SENT)  # another sent it meanwhile
+    _record_failure(stale, OSError("connection reset"))
+    delivery.refresh_from_db()
+    assert delivery.status == EmailDelivery.Status.SENT and delivery.last_error == ""
