@@ -210,12 +210,20 @@ class ActionFieldsMixin(forms.Form):
         self.fields["action_owner"].label_from_instance = lambda u: f"{u.get_full_name() or u.username}{' (' + u.job_title + ')' if u.job_title else ''}"
 
 
+class ServiceCheckedChoiceField(forms.ChoiceField):
+    """Radios whose value the step's service checks (with the rest of the form, so every problem shows at once)."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class DecisionForm(VersionedForm, ActionFieldsMixin):
     """A CEO decision with its rationale; a briefing when sharing; an action when asking for more (2.4, 2.6)."""
 
-    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, error_messages={"required": "Select a decision"})
-    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000,
-                                error_messages={"required": "Enter the rationale for the decision"})
+    # Not required here: the service checks the decision, the rationale, the briefing and the
+    # action together, so that every problem is reported at once.
+    decision = ServiceCheckedChoiceField(label="Decision", widget=forms.RadioSelect, required=False)
+    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000, required=False)
     comments = forms.CharField(label="Final comments", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
     briefing_title = forms.CharField(label="Briefing title", required=False, max_length=150,
                                      help_text="When sharing with the Board or the Chair. No child's name.")

@@ -289,3 +289,17 @@ def test_a_two_digit_year_is_asked_for_in_full(org, client):
     assert "Date of the incident must include a year with 4 numbers" in response.content.decode()
     incident.refresh_from_db()
     assert incident.incident_date != date(26, 2, 3)
+
+
+def test_the_decision_page_reports_every_problem_at_once(org, client):
+    incident = incident_at(org, Stage.CASE_REVIEW)
+    sign_in(client, org.people[Role.CEO])
+    url = f"/incidents/{incident.pk}/step/{Step.CEO_DECISION}/"
+    response = client.post(url, {"version": incident.version, "decision": Decision.SHARE_BOARD, "rationale": ""})
+    page = response.content.decode()
+    assert response.status_code == 200
+    for message in ("Enter the rationale for the decision", "Enter a title for the briefing", "Enter the briefing to share"):
+        assert message in page, message
+    response = client.post(url, {"version": incident.version})
+    assert "Select a decision" in response.content.decode() and "Enter the rationale for the decision" in response.content.decode()
+    assert not incident.decisions.exists()
