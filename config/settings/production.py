@@ -15,10 +15,12 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production.")
 
 # The defaults of the other settings suit a laptop, not a deployment: production names them all.
-REQUIRED = ("ALLOWED_HOSTS", "SITE_URL", "EMAIL_HOST", "DEFAULT_FROM_EMAIL", "SERIOUS_INCIDENT_MAILBOX")
+REQUIRED = ("DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL", "EMAIL_HOST", "DEFAULT_FROM_EMAIL", "SERIOUS_INCIDENT_MAILBOX")
 _missing = [name for name in REQUIRED if not os.environ.get(name, "").strip()]
 if _missing:
     raise ImproperlyConfigured(f"Set {', '.join(_missing)} in the environment: production has no defaults for them.")
+if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database: production does not run on SQLite.")
 if not SITE_URL.startswith("https://"):  # noqa: F405 - from base
     raise ImproperlyConfigured("SITE_URL must be the https:// address people use, for the links in emails.")
 

@@ -226,6 +226,7 @@ def test_inline_script_check_can_fail():
 
 
 PRODUCTION_ENV = {
+    "DATABASE_URL": "postgres://sin@db.example.org:5432/sin",
     "ALLOWED_HOSTS": "sin.example.org",
     "SITE_URL": "https://sin.example.org",
     "EMAIL_HOST": "smtp.example.org",
@@ -269,11 +270,17 @@ def test_production_refuses_a_short_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SITE_URL", "EMAIL_HOST", "SERIOUS_INCIDENT_MAILBOX"])
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "SITE_URL", "EMAIL_HOST", "SERIOUS_INCIDENT_MAILBOX"])
 def test_production_refuses_to_start_on_the_laptop_defaults(missing):
     result = _production_check(**{missing: None})
     assert result.returncode != 0
     assert f"Set {missing} in the environment" in result.stderr
+
+
+def test_production_does_not_run_on_sqlite():
+    result = _production_check(DATABASE_URL="sqlite:////srv/sin/db.sqlite3")
+    assert result.returncode != 0
+    assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
 
 
 def test_production_links_in_emails_are_https():
