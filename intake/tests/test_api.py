@@ -341,7 +341,7 @@ def _concurrent_posts(raw_token, n, key=None):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="threads share the test database only on PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("key", [None, "same-key"])
 def test_ten_concurrent_identical_posts_make_exactly_one_record(raw_token, key):
     _ensure_criteria()
