@@ -143,7 +143,7 @@ def home_sections_for(user) -> list[dict]:
     actions = list(actions_awaiting(user)[:50])
     readable = set(incidents_visible_to(user).filter(pk__in=[a.incident_id for a in actions]).values_list("pk", flat=True))
     access = access_for(user)
-    # A CEO who is not also the NIS reviewer or the signatory sees these rows for their first decision only.
+    # A CEO (who is not also an NIS reviewer) has these rows for their first decision, not for the CR1.
     ceo_first = access.has(Role.CEO) and not access.has(Role.NIS_REVIEWER)
     sections = [
         {
