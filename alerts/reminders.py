@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.working_days import add_working_days, is_working_day
+from core.working_days import add_working_days, is_working_day, working_day_on_or_before
 from incidents.choices import FINISHED_ACTION_STATUSES, Stage
 from incidents.models import Action, Incident
 from incidents.selectors import action_escalation_recipients, escalation_recipients, people_to_act
@@ -33,9 +33,7 @@ def _kind_for(due, today) -> str | None:
     """
     if due < today:
         return Reminder.Kind.ESCALATED
-    reminded_on = due
-    while not is_working_day(reminded_on):
-        reminded_on -= timedelta(days=1)
+    reminded_on = working_day_on_or_before(due)
     if reminded_on == today:
         return Reminder.Kind.DUE_TODAY
     if add_working_days(today, 1) == reminded_on:

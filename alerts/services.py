@@ -45,7 +45,8 @@ def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude
         rows.append(Notification(recipient=user, incident=incident, reason=reason, message=message[:300], link=link))
     notifications = Notification.objects.bulk_create(rows)
     config = AlertConfiguration.current()
-    content = compose(incident=incident, reason=reason, message=email_message or message, config=config, link=link)
+    email_text = email_message or message
+    content = compose(incident=incident, reason=reason, message=email_text, config=config, link=link)
     deliveries = [
         EmailDelivery(notification=n, incident=incident, reason=reason, to_address=n.recipient.email,
                       message_id=_message_id(f"n{n.pk}"), **content)
@@ -55,8 +56,8 @@ def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
         mailbox_content = content
         if _carries_case_review(reason, config):
-            mailbox_content = compose(incident=incident, reason=reason, message=email_message or message, config=config,
-                                      link=link, with_case_review=True)
+            mailbox_content = compose(incident=incident, reason=reason, message=email_text, config=config, link=link,
+                                      with_case_review=True)
         deliveries.append(EmailDelivery(incident=incident, reason=reason, to_address=config.mailbox, is_mailbox_copy=True,
                                         message_id=_message_id(f"m{incident.pk}-{reason}-{stamp}"), **mailbox_content))
     for delivery in deliveries:

@@ -32,9 +32,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router, transaction
 from django.db.models.fields.files import FieldFile
 
-from .services import audit_record, record_identity
+from .services import audit_record, is_sensitive_name, record_identity
 
-SENSITIVE_NAME_PARTS = ("password", "token", "key", "secret", "hash")
 CHANGED = "changed"
 HIDDEN = "hidden"
 SKIPPED_FORM_FIELDS = {"DELETE", "ORDER"}
@@ -45,11 +44,6 @@ _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32,}")
 def admin_action(model: type[models.Model] | models.Model, verb: str) -> str:
     """The audit action of an admin change: admin.<app_label>.<model_name>.<verb>."""
     return f"admin.{model._meta.label_lower}.{verb}"
-
-
-def is_sensitive_name(name: str) -> bool:
-    lowered = name.lower()
-    return any(part in lowered for part in SENSITIVE_NAME_PARTS)
 
 
 def looks_hashed(value: Any) -> bool:

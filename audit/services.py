@@ -8,7 +8,13 @@ from django.utils import timezone
 from .context import current_ip
 from .models import AuditChainHead, AuditEvent
 
-SECRET_KEY_NAMES = ("key", "token", "secret", "password")
+SENSITIVE_NAME_PARTS = ("password", "token", "key", "secret", "hash")
+
+
+def is_sensitive_name(name: str) -> bool:
+    """A field (or primary key) whose name says it holds a secret: never written to the trail."""
+    lowered = name.lower()
+    return any(part in lowered for part in SENSITIVE_NAME_PARTS)
 
 
 def record_identity(obj: models.Model) -> tuple[str, str]:
@@ -17,7 +23,7 @@ def record_identity(obj: models.Model) -> tuple[str, str]:
     A record whose primary key is itself a secret (an API token, whose key is
     both its id and its str()) is named by its holder instead, never by the key.
     """
-    if any(part in obj._meta.pk.name.lower() for part in SECRET_KEY_NAMES):
+    if is_sensitive_name(obj._meta.pk.name):
         holder = getattr(obj, "user", None)
         if holder is None:
             return "hidden", str(obj._meta.verbose_name)

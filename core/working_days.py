@@ -30,6 +30,13 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+def working_day_on_or_before(day: date) -> date:
+    """`day` if it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end`; negative when end is earlier."""
     if end == start:

@@ -66,8 +66,7 @@ def download_name(name: str, content_type: str) -> str:
 
 
 def _import_places(user) -> list:
-    """Where this person may import a form to, grouped by the kind of form; empty when nowhere
-    (an administrator, for one: a superuser passes every permission check but writes no SIN)."""
+    """Where this person may import a form to, grouped by the kind of form; empty when nowhere."""
     if not user.has_perm("documents.import_word"):
         return []
     teams, others = place_choices_for_case(user), place_choices_for_non_case(user)

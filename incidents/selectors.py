@@ -145,20 +145,22 @@ def home_sections_for(user) -> list[dict]:
     access = access_for(user)
     # A CEO (who is not also an NIS reviewer) has these rows for their first decision, not for the CR1.
     ceo_first = access.has(Role.CEO) and not access.has(Role.NIS_REVIEWER)
+
+    def awaiting_row(incident) -> dict:
+        first_decision = ceo_first and incident.stage in CEO_FIRST_DECISION_STAGES
+        return {
+            "reference": incident.display_reference,
+            "url": incident.get_absolute_url(),
+            "what": CEO_FIRST_DECISION if first_decision else next_step_label(incident),
+            "place": incident.place,
+            "due": None if first_decision else incident.stage_due,
+        }
+
     sections = [
         {
             "title": "Incidents awaiting your action",
             "headings": ["Reference", "What is needed", "Where", "Due"],
-            "rows": [
-                {
-                    "reference": incident.display_reference,
-                    "url": incident.get_absolute_url(),
-                    "what": CEO_FIRST_DECISION if ceo_first and incident.stage in CEO_FIRST_DECISION_STAGES else next_step_label(incident),
-                    "place": incident.place,
-                    "due": None if ceo_first and incident.stage in CEO_FIRST_DECISION_STAGES else incident.stage_due,
-                }
-                for incident in incidents
-            ],
+            "rows": [awaiting_row(incident) for incident in incidents],
             "empty": "No incident is waiting for you.",
         },
         {

