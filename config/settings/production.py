@@ -24,9 +24,18 @@ if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
 if not SITE_URL.startswith("https://"):  # noqa: F405 - from base
     raise ImproperlyConfigured("SITE_URL must be the https:// address people use, for the links in emails.")
 
+# HTTPS only, and browsers told so for at least a year: neither can be turned down from the environment.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+if not SECURE_SSL_REDIRECT:
+    raise ImproperlyConfigured("SECURE_SSL_REDIRECT cannot be switched off in production: every request must use HTTPS.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+ONE_YEAR_SECONDS = 365 * 24 * 60 * 60
+try:
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(ONE_YEAR_SECONDS)))
+except ValueError:
+    raise ImproperlyConfigured("SECURE_HSTS_SECONDS must be a number of seconds.") from None
+if SECURE_HSTS_SECONDS < ONE_YEAR_SECONDS:
+    raise ImproperlyConfigured(f"SECURE_HSTS_SECONDS must be at least a year ({ONE_YEAR_SECONDS}) in production.")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
@@ -35,3 +44,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Alerts name incidents and people: they leave over TLS (STARTTLS or implicit TLS), except to a
+# relay on this machine, which an administrator has set up and trusts.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+TRUSTED_LOCAL_RELAYS = ("localhost", "127.0.0.1", "::1")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:  # noqa: F405 - from base
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL (implicit TLS), not both.")
+if not (EMAIL_USE_TLS or EMAIL_USE_SSL) and EMAIL_HOST.strip().lower() not in TRUSTED_LOCAL_RELAYS:  # noqa: F405
+    raise ImproperlyConfigured(
+        f"Email to {EMAIL_HOST} would travel unencrypted: set EMAIL_USE_TLS=1 (or EMAIL_USE_SSL=1), "  # noqa: F405
+        "or send through a relay on this machine (EMAIL_HOST=localhost)."
+    )

@@ -232,6 +232,7 @@ PRODUCTION_ENV = {
     "EMAIL_HOST": "smtp.example.org",
     "DEFAULT_FROM_EMAIL": "serious-incidents@example.org",
     "SERIOUS_INCIDENT_MAILBOX": "serious.incidents@example.org",
+    "EMAIL_USE_TLS": "1",
 }
 
 
