@@ -1,3 +1,14 @@
+"""Administration of alerts: the configuration, and what became of each notification, email and reminder.
+
+An administrator does not read incident content by virtue of that role
+(DESIGN.md, "Who may do what"). A notification's message, an email's subject
+and body, an incident's title and an action's description can all quote it
+("You own a new action: Visit J.W. weekly", the title of a briefing for the
+Chair only). So these pages show who was told, why, when, what happened to it
+(status, attempts, the last error: an SMTP error never carries the body) and
+the incident's reference; never the words, and nothing is searchable by them.
+"""
+
 from django.contrib import admin, messages
 
 from audit.admin_mixins import AuditedAdminMixin
@@ -17,21 +28,80 @@ class AlertConfigurationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False
 
 
+class NamedRecord:
+    """Stands in for a record in a page's heading and breadcrumbs: named by `label`, not by its str()."""
+
+    def __init__(self, pk, label: str):
+        self.pk = pk
+        self._label = label
+
+    def __str__(self) -> str:
+        return self._label
+
+
+class WithoutContentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Read-only pages that name a record by `record_label`, never by its str(), which may quote content.
+
+    `fields` lists everything shown: keep content fields out of it, of
+    `list_display` and of `search_fields`.
+    """
+
+    fields: list[str] = []
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def record_label(self, obj) -> str:
+        return f"{obj._meta.verbose_name.capitalize()} {obj.pk} about {obj.incident}"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            label = self.record_label(obj)
+            context = {**context, "subtitle": label, "original": NamedRecord(obj.pk, label)}
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            label = self.record_label(obj)
+            extra_context = {**(extra_context or {}), "title": f"Change history: {label}", "object": NamedRecord(obj.pk, label)}
+        return super().history_view(request, object_id, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Viewable, never edited: these rows are what happened.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """Every email of every alert: what happened to it, and a way to send it again."""
+class EmailDeliveryAdmin(WithoutContentAdmin):
+    """Every email of every alert: to whom, why, what happened to it, and a way to send it again."""
 
     list_display = ["created_at", "incident", "to_address", "reason", "status", "attempts", "sent_at", "short_error"]
     list_filter = ["status", "reason", "is_mailbox_copy"]
     search_fields = ["to_address", "incident__reference", "last_error"]
-    readonly_fields = [f.name for f in EmailDelivery._meta.fields]
+    fields = [
+        "incident", "to_address", "is_mailbox_copy", "reason", "status", "attempts", "last_error",
+        "created_at", "next_attempt_at", "claimed_at", "sent_at", "message_id",
+    ]
     actions = ["resend"]
+
+    def record_label(self, obj) -> str:
+        return f"Email {obj.pk} about {obj.incident} to {obj.to_address}"
 
     @admin.display(description="Last error")
     def short_error(self, obj):
         return obj.last_error[:80]
 
-    @admin.action(description="Send the selected failed emails again")
+    def has_resend_permission(self, request) -> bool:
+        return request.user.has_perm("alerts.change_emaildelivery")
+
+    @admin.action(description="Send the selected failed emails again", permissions=["resend"])
     def resend(self, request, queryset):
         queued = sum(delivery_resend(actor=request.user, delivery_id=pk) for pk in queryset.values_list("pk", flat=True))
         if queued:
@@ -40,28 +110,34 @@ class EmailDeliveryAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if left:
             messages.warning(request, f"{left} email(s) left alone: already sent, being sent now, or with no address to send to.")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Reminder)
-class ReminderAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["sent_at", "incident", "kind", "stage", "due_date"]
-    list_filter = ["kind"]
-    readonly_fields = [f.name for f in Reminder._meta.fields]
+class ReminderAdmin(WithoutContentAdmin):
+    """Reminders and escalations sent. An action is named by its number: its description may name a child."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ["sent_at", "incident", "action_number", "kind", "stage", "due_date"]
+    list_filter = ["kind"]
+    fields = ["incident", "action_number", "stage", "due_date", "kind", "sent_at"]
+
+    @admin.display(description="Action")
+    def action_number(self, obj):
+        return f"Action {obj.action_id}" if obj.action_id else "—"
 
 
 @admin.register(Notification)
-class NotificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "incident", "reason", "read_at"]
-    list_filter = ["reason"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+class NotificationAdmin(WithoutContentAdmin):
+    """Who was told what kind of thing about which incident, and whether they read it; not the message."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ["created_at", "recipient", "incident", "reason", "read_at", "email_status"]
+    list_filter = ["reason"]
+    search_fields = ["recipient__username", "recipient__first_name", "recipient__last_name", "incident__reference"]
+    fields = ["recipient", "incident", "reason", "created_at", "read_at", "email_status"]
+    list_select_related = ["recipient", "incident", "email"]
+
+    def record_label(self, obj) -> str:
+        return f"Notification {obj.pk} about {obj.incident} to {obj.recipient}"
+
+    @admin.display(description="Email")
+    def email_status(self, obj):
+        email = getattr(obj, "email", None)
+        return email.get_status_display() if email is not None else "—"
