@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import router, transaction
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.admin_mixins import AuditedAdminMixin, admin_action
 from audit.services import audit_record
@@ -43,3 +44,25 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
                         changes={"password": "changed" if user.has_usable_password() else "disabled"},
                     )
             return response
+
+
+# django-otp's own admin shows an authenticator's key (on the add page, and as a QR code): whoever
+# reads it can make the person's codes. Ours shows that a device exists and when it was used; an
+# administrator can remove one (a lost phone), never see, set or add a key. People enrol their own.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count", "throttling_failure_timestamp"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
