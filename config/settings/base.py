@@ -176,9 +176,15 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = SERVICE_NAME
 
+# Sign-in throttling (core/throttling.py): AXES_FAILURE_LIMIT wrong passwords for one person
+# from one address lock that person at that address only (a stranger cannot lock someone out
+# from everywhere); AXES_ADDRESS_FAILURE_LIMIT from one address, whoever they name, lock the
+# address (a password spray is stopped; larger, because an office shares one address).
 AXES_FAILURE_LIMIT = 10
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "core.throttling.PersonAndAddressLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -188,9 +194,6 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # The lockout log takes the address the same way as the audit trail.
 AXES_CLIENT_IP_CALLABLE = "audit.context.client_address"
-# Lockout is per username: staff in one office share an address, so locking an
-# address would lock out a whole office after one person's mistakes.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Security headers -----------------------------------------------------
 CONTENT_SECURITY_POLICY = {
@@ -231,6 +234,24 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # Rate limits (429 with Retry-After): per person (or personal token), and per address for
+    # callers who are no person, the intake's source systems among them. Counted in the
+    # shared cache below, so that every process counts together.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "30/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "120/minute"),
+    },
+    # The address is found as the audit trail finds it (behind TRUSTED_PROXY_COUNT proxies).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+# The cache the API rate limits count in: the database, so that every process shares it
+# (the table is made by core's migration 0001).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Serious incident notifications API",
