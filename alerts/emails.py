@@ -30,7 +30,9 @@ def compose(*, incident, reason: str, message: str, config: AlertConfiguration, 
         "message": message,
         "reason": Notification.Reason(reason).label,
         "link": settings.SITE_URL.rstrip("/") + (link or reverse("incidents:detail", args=[incident.pk])),
-        "link_text": "Read the briefing" if briefing else "Open the record",
+        "link_text": "Read the briefing" if briefing
+        else "Read the completed case review (CR1)" if reason == Notification.Reason.CMT_REVIEW
+        else "Open the record",
         "title": incident.title if config.include_details and not briefing else "",
         "service_name": settings.SERVICE_NAME,
         "with_case_review": with_case_review,

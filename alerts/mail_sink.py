@@ -7,6 +7,8 @@ message to var/mail/ as an .eml file) and by the tests, which read
 
 import socket
 import threading
+import uuid
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -35,8 +37,7 @@ class _Handler:
         with self.sink.lock:
             self.sink.messages.append({"to": list(envelope.rcpt_tos), "message": message})
             if self.sink.directory is not None:
-                count = len(self.sink.messages)
-                (self.sink.directory / f"{count:05d}.eml").write_bytes(envelope.content)
+                self.sink.save(envelope.content)
         return "250 Message accepted for delivery"
 
 
@@ -60,6 +61,17 @@ class MailSink:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+    def save(self, content: bytes) -> Path:
+        """Write one message under a name no restart can reuse: the time it came, then a random part.
+
+        Names sort in the order the messages came; "x" refuses to overwrite a file already there.
+        """
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        path = self.directory / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
+        with path.open("xb") as file:
+            file.write(content)
+        return path
 
     def recipients(self) -> list[str]:
         return sorted(address for m in self.messages for address in m["to"])

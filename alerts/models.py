@@ -48,8 +48,13 @@ class AlertConfiguration(models.Model):
         help_text="Put the incident's title and stage details in emails. Leave off unless every recipient mailbox is secure.",
     )
     attach_case_review = models.BooleanField(
-        "Attach the CR1 as a PDF", default=False,
-        help_text="Attach the signed-off case review to the mailbox's copy of the second Core CMT alert. Only for a secure mailbox.",
+        "Send the CR1 to the serious incident mailbox as a PDF", default=True,
+        help_text=(
+            "On by default: source 2.1 alerts Core CMT after the review 'with a copy of the completed SIN Case Review "
+            "Form (CR1)'. The serious incident mailbox's copy of that alert carries the CR1 as a PDF; each Core CMT "
+            "member's own email carries a link to the CR1 on the record, never the PDF. Switch off only if the mailbox "
+            "is not secure: the mailbox then gets the link too."
+        ),
     )
 
     class Meta:

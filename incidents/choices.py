@@ -38,6 +38,7 @@ class Step(models.TextChoices):
 
     CREATE = "create", "Draft started"
     SUBMIT = "submit", "Submitted to the Assistant Director"
+    RESUBMIT = "resubmit", "Questions answered and resubmitted to the Assistant Director"
     SUBMIT_NON_CASE = "submit_non_case", "Submitted and Core CMT alerted"
     AD_ANALYSE = "ad_analyse", "Assistant Director analysis and proposal"
     AD_RETURN = "ad_return", "Returned to the author with questions"
@@ -56,10 +57,12 @@ class Step(models.TextChoices):
 
 
 class Proposal(models.TextChoices):
-    """The Assistant Director's proposal (source 2.2)."""
+    """The Assistant Director's proposal (source 2.2): "whether the incident meets the specified
+    criteria to share with CMT". A SIN that meets any criterion is alerted to Core CMT (2.1), so
+    there is no "meets, but CMT need not see it"; the Operational Director decides (2.3):
+    docs/decisions/0014-ad-proposal.md."""
 
-    MEETS_SHARE = "meets_share", "Meets the criteria: share with CMT"
-    MEETS_NO_SHARE = "meets_no_share", "Meets the criteria: CMT need not see it"
+    MEETS_SHARE = "meets_share", "Meets the criteria: share with Core CMT"
     DOES_NOT_MEET = "does_not_meet", "Does not meet the criteria"
 
 

@@ -62,7 +62,14 @@ class DateInputField(GdsDateInputField):
 class GovukForm(forms.Form):
     """GOV.UK Design System behaviour shared by the forms: no `maxlength` in the page (a browser would
     cut pasted text off without a word); the length is checked here and said beside the field,
-    naming it: "<Label> must be <n> characters or fewer"."""
+    naming it: "<Label> must be <n> characters or fewer".
+
+    A hidden field (the record's version) that arrives invalid cannot be put right by the person:
+    the page is out of date, or was altered. Its error goes to the top of the summary, saying so,
+    with code "out_of_date" (the summary links it to the page itself, to reload it).
+    """
+
+    OUT_OF_DATE = "This page is out of date. Reload the page, then make your changes again"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +82,11 @@ class GovukForm(forms.Form):
             if getattr(field, "max_length", None):
                 field.error_messages["max_length"] = f"{self[name].label} must be {field.max_length:,} characters or fewer"
         super().full_clean()
+        hidden = [name for name in self._errors if name in self.fields and self.fields[name].widget.is_hidden]
+        if hidden:
+            for name in hidden:
+                del self._errors[name]
+            self.add_error(None, forms.ValidationError(self.OUT_OF_DATE, code="out_of_date"))
 
 
 class VersionedForm(GovukForm):
@@ -117,9 +129,17 @@ class IncidentForm(VersionedForm):
     media_risk = forms.CharField(label="Media or reputational risk", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
     immediate_actions = forms.CharField(label="Immediate actions taken", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
 
-    def __init__(self, *args, kind: str = Kind.CASE, places=None, creating: bool = False, **kwargs):
+    def __init__(self, *args, kind: str = Kind.CASE, places=None, creating: bool = False, answering: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if answering:
+            # Returned with questions (2.2): the answer is recorded in the timeline when it is resubmitted.
+            self.fields["answer"] = forms.CharField(
+                label="Your answer to the Assistant Director's questions",
+                help_text="Say what you changed in the form and why. The Assistant Director sees your answer beside the changes.",
+                widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000,
+            )
+            self.order_fields(["answer"])
         self.fields["criteria"].choices = [
             (c.code, c.text) for c in Criterion.objects.filter(kind=kind, active=True).order_by("order")
         ]

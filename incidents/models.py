@@ -109,6 +109,8 @@ class Incident(models.Model):
     media_risk = models.TextField("Media or reputational risk", blank=True)
     immediate_actions = models.TextField("Immediate actions taken", blank=True)
     learning_identified = models.TextField("Learning identified", blank=True)
+    # The author's answer to a return (2.2), kept with the draft until the resubmission records it.
+    answer_draft = models.TextField("Your answer to the questions", blank=True)
 
     # Intake from another system (2.10): its name and its own reference.
     source_system = models.CharField(max_length=50, blank=True)
@@ -157,6 +159,34 @@ class IncidentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident}: {self.get_step_display()}"
+
+
+class SubmittedVersion(models.Model):
+    """What a form said when its author sent it on: the SIN at each submission to the AD, the CR1
+    at each submission for sign-off.
+
+    A return and its answer never overwrite what was questioned (DESIGN.md: nothing is ever
+    overwritten, only added to): the version the AD or the Operational Service Director saw stays
+    readable, and the next version shows what changed, who changed it and when (its event).
+    """
+
+    class Form(models.TextChoices):
+        SIN = "sin", "SIN form"
+        CR1 = "cr1", "Case review (CR1)"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="submitted_versions")
+    event = models.OneToOneField(IncidentEvent, on_delete=models.CASCADE, related_name="submitted_version")
+    form = models.CharField(max_length=3, choices=Form.choices)
+    number = models.PositiveSmallIntegerField()
+    # Field name -> the text as it read (dates as ISO, criteria as their wording).
+    values = models.JSONField()
+
+    class Meta:
+        ordering = ["incident", "form", "number"]
+        constraints = [models.UniqueConstraint(fields=["incident", "form", "number"], name="unique_submitted_version")]
+
+    def __str__(self) -> str:
+        return f"{self.incident}: {self.get_form_display()} version {self.number}"
 
 
 class CeoDecision(models.Model):

@@ -5,7 +5,10 @@ Every list, detail page, export, search and API endpoint starts from it
 - the author, the local manager of the team, the AD of the service area, the
   OD of the region, the Head of Profession of the function: their place;
 - Core CMT and the CEO: every incident once CMT has been alerted;
-- NIS reviewers: every incident whose case review has been commissioned.
+- NIS reviewers: every incident whose case review has been commissioned;
+- the Operational Service Director an administrator named to sign off a CR1
+  (2.5): the incident whose CR1 they sign off. Whoever a rule lets act reads
+  what they act on (an action's owner reads the action alone: `actions_visible_to`).
 Board members and the Chair read briefings only (`briefings_visible_to`).
 An administrator reads no incident by virtue of that role.
 """
@@ -37,6 +40,7 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
         condition |= Q(notified_at__isnull=False)
     if access.has(Role.NIS_REVIEWER):
         condition |= Q(review_commissioned_at__isnull=False)
+    condition |= Q(case_review__sign_off_by_id=user.pk)
     return Incident.objects.filter(condition)
 
 
@@ -60,6 +64,7 @@ def incident_detail(user, pk: int) -> Incident:
             Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
             Prefetch("decisions", queryset=CeoDecision.objects.select_related("decided_by", "briefing")),
             Prefetch("actions", queryset=Action.objects.select_related("owner")),
+            "submitted_versions",
         )
     )
     incident = get_object_or_404(queryset, pk=pk)
@@ -68,6 +73,28 @@ def incident_detail(user, pk: int) -> Incident:
     except CaseReview.DoesNotExist:
         incident.review = None
     return incident
+
+
+def latest_resubmission(incident: Incident, form: str) -> dict | None:
+    """The last submission of `form` when it answered a return: the return, the answer (the
+    resubmission's event) and what changed since the version that was returned (2.2, 2.5)."""
+    from .choices import Step
+    from .models import SubmittedVersion
+    from .versions import changes_between
+
+    versions = list(
+        SubmittedVersion.objects.filter(incident=incident, form=form).select_related("event", "event__actor").order_by("-number")[:2]
+    )
+    if len(versions) < 2:
+        return None
+    current, previous = versions
+    return_step = Step.AD_RETURN if form == SubmittedVersion.Form.SIN else Step.CR1_RETURN
+    returned = (
+        IncidentEvent.objects.filter(incident=incident, step=return_step, pk__lt=current.event_id)
+        .select_related("actor").order_by("-pk").first()
+    )
+    return {"returned": returned, "answer": current.event, "previous": previous, "version": current,
+            "changes": changes_between(previous, current)}
 
 
 def briefings_visible_to(user) -> QuerySet[Briefing]:

@@ -32,6 +32,7 @@ from .choices import (
     FINISHED_ACTION_STATUSES,
     INITIAL_DECISIONS,
     SHARING_DECISIONS,
+    EDITABLE_STAGES,
     ActionStatus,
     Audience,
     Decision,
@@ -52,8 +53,12 @@ from .models import (
     Incident,
     IncidentEvent,
     ReferenceCounter,
+    SubmittedVersion,
 )
+from .versions import CR1_FIELDS, FORM_FIELDS, cr1_values, sin_values, version_record
 from .workflow import ACTION_STAGES, transition_for
+
+__all__ = ["CR1_FIELDS", "FORM_FIELDS"]  # re-exported: forms, the API and documents read them here
 
 # Working days allowed for the step awaited at each stage, unless an
 # administrator set another number (Administration > Deadline settings).
@@ -74,23 +79,6 @@ def stage_due_date(stage: str) -> date | None:
     setting = DeadlineSetting.objects.filter(stage=stage).values_list("working_days", flat=True).first()
     days = setting if setting is not None else STAGE_DEADLINE_DAYS.get(Stage(stage))
     return add_working_days(timezone.localdate(), days) if days else None
-
-
-FORM_FIELDS = [
-    "title",
-    "other_description",
-    "children",
-    "case_reference",
-    "court",
-    "incident_date",
-    "aware_date",
-    "what_happened",
-    "cafcass_involvement",
-    "other_agencies",
-    "media_risk",
-    "immediate_actions",
-]
-CR1_FIELDS = ["summary", "chronology", "analysis_of_practice", "findings", "learning_identified", "recommendations"]
 
 
 @dataclass
@@ -251,14 +239,22 @@ def incident_create(*, actor, kind: str = Kind.CASE, team: Team | None = None, s
         return incident
 
 
-def incident_update_draft(*, actor, incident_id: int, expected_version: int, data: FormData) -> Incident:
-    """Save the form again while it is a draft or returned to its author."""
+def incident_update_draft(*, actor, incident_id: int, expected_version: int, data: FormData,
+                          answer: str | None = None) -> Incident:
+    """Save the form again while it is a draft or returned to its author.
+
+    Returned (2.2), the author's answer to the questions is kept with the draft
+    (`answer`) until the resubmission records it in the timeline.
+    """
     with transaction.atomic():
         incident = _lock(incident_id, expected_version)
         _require(actor, "incidents.edit_draft", incident, "Only the author can change this form.")
-        if incident.stage not in (Stage.DRAFT, Stage.RETURNED):
+        if incident.stage not in EDITABLE_STAGES:
             raise WrongStage("This form has been submitted and can no longer be changed.")
         changes = _apply_form(incident, data)
+        if answer is not None and incident.stage == Stage.RETURNED and answer.strip() != incident.answer_draft:
+            incident.answer_draft = answer.strip()
+            changes["answer"] = "changed"
         incident.version += 1
         incident.save()
         audit_record(actor=actor, action="incident.update_draft", obj=incident, changes=changes)
@@ -295,12 +291,18 @@ def submission_errors(incident: Incident) -> dict[str, str]:
     return errors
 
 
-def incident_submit(*, actor, incident_id: int, expected_version: int) -> Incident:
+ANSWER_MISSING = "Enter your answer to the Assistant Director's questions"
+
+
+def incident_submit(*, actor, incident_id: int, expected_version: int, answer: str | None = None) -> Incident:
     """Submit the SIN: case-related to the AD (2.2); non-case straight to Core CMT (2.9, 2.10).
 
     The reference (SIN-2026-0001) is given at the first submission, in
     sequence per year; the counter row is locked, so two submissions at the
-    same moment get two numbers.
+    same moment get two numbers. A SIN returned with questions is resubmitted
+    with the author's answer (`answer`, or the one saved with the draft): a
+    timeline entry of its own, beside the version of the form it sends, so the
+    version the AD questioned stays readable (incidents.versions).
     """
     with transaction.atomic():
         incident = _lock(incident_id, expected_version)
@@ -308,6 +310,11 @@ def incident_submit(*, actor, incident_id: int, expected_version: int) -> Incide
         step = Step.SUBMIT if incident.kind == Kind.CASE else Step.SUBMIT_NON_CASE
         _require_stage(incident, step)
         errors = submission_errors(incident)
+        answering = incident.stage == Stage.RETURNED
+        if answering:
+            answer = (incident.answer_draft if answer is None else answer).strip()
+            if not answer:
+                errors["answer"] = ANSWER_MISSING
         if errors:
             raise ValidationError(errors)
         now = timezone.now()
@@ -316,12 +323,17 @@ def incident_submit(*, actor, incident_id: int, expected_version: int) -> Incide
         incident.submitted_at = incident.submitted_at or now
         transition = transition_for(incident.kind, step)
         if incident.kind == Kind.CASE:
-            _move(incident, actor=actor, step=step, to_stage=transition.to_stage)
+            incident.answer_draft = ""
+            event = _move(incident, actor=actor, step=Step.RESUBMIT if answering else step, to_stage=transition.to_stage,
+                          text=answer if answering else "")
+            version_record(incident=incident, event=event, form=SubmittedVersion.Form.SIN, values=sin_values(incident))
             notify(recipients=_assistant_directors(incident), incident=incident, reason=Notification.Reason.ACT,
-                   message="A serious incident notification awaits your analysis and proposal.", exclude=actor)
+                   message="Your questions have been answered: the notification awaits your analysis and proposal again."
+                   if answering else "A serious incident notification awaits your analysis and proposal.", exclude=actor)
         else:
             incident.notified_at = now
-            _move(incident, actor=actor, step=step, to_stage=transition.to_stage)
+            event = _move(incident, actor=actor, step=step, to_stage=transition.to_stage)
+            version_record(incident=incident, event=event, form=SubmittedVersion.Form.SIN, values=sin_values(incident))
             notify(recipients=_cmt_and_ceo(), incident=incident, reason=Notification.Reason.CMT_INITIAL,
                    message=f"Non-case serious incident {incident.reference}: Core CMT alert.", exclude=actor)
         return incident
@@ -338,7 +350,7 @@ def incident_ad_analyse(*, actor, incident_id: int, expected_version: int, analy
         _require_stage(incident, Step.AD_ANALYSE)
         analysis = _required_text(analysis, "analysis", "Enter your analysis of the situation")
         if proposal not in Proposal.values:
-            raise ValidationError({"proposal": "Select whether the incident meets the criteria to share with CMT"})
+            raise ValidationError({"proposal": "Select whether the incident meets the criteria to share with Core CMT"})
         _move(incident, actor=actor, step=Step.AD_ANALYSE, to_stage=Stage.WITH_OD, text=analysis, proposal=proposal)
         notify(recipients=_operational_directors(incident), incident=incident, reason=Notification.Reason.ACT,
                message="A serious incident notification awaits your sign-off.", exclude=actor)
@@ -450,8 +462,10 @@ def _record_decision(incident, *, actor, decision, rationale, comments, is_final
         recipients = list(people_with_role(Role.CHAIR))
         if audience_role == Role.BOARD_MEMBER:
             recipients += list(people_with_role(Role.BOARD_MEMBER))
+        # The email carries the reference and a link only: a briefing's title may describe the family.
         notify(recipients=recipients, incident=incident, reason=Notification.Reason.BRIEFING,
-               message=f"The CEO has shared a briefing with you: {briefing_title}", link=briefing.get_absolute_url())
+               message=f"The CEO has shared a briefing with you: {briefing_title}", link=briefing.get_absolute_url(),
+               email_message="The Chief Executive has shared a briefing with you. Sign in to read it.")
     if action is not None:
         _create_action(incident, actor=actor, action=action)
     return record
@@ -522,7 +536,9 @@ def case_review_save(*, actor, incident_id: int, expected_version: int, values: 
             review.submitted_at = timezone.now()
         review.save()
         if submit:
-            _move(incident, actor=actor, step=Step.CR1_SUBMIT, to_stage=Stage.CR1_SIGN_OFF, changes=changes)
+            event = _move(incident, actor=actor, step=Step.CR1_SUBMIT, to_stage=Stage.CR1_SIGN_OFF, changes=changes)
+            # The version sent for sign-off stays readable if it is returned and changed (2.5).
+            version_record(incident=incident, event=event, form=SubmittedVersion.Form.CR1, values=cr1_values(review))
             notify(recipients=_case_review_signers(incident), incident=incident, reason=Notification.Reason.ACT,
                    message="A case review (CR1) awaits your sign-off.", exclude=actor)
         else:
@@ -561,8 +577,11 @@ def case_review_sign_off(*, actor, incident_id: int, expected_version: int, comm
         if review.learning_identified and not incident.learning_identified:
             incident.learning_identified = review.learning_identified
         _move(incident, actor=actor, step=Step.CR1_SIGN_OFF, to_stage=Stage.FINAL_DECISION, text=(comment or "").strip())
+        # 2.1: the second alert goes "with a copy of the completed ... CR1": each member's email links
+        # to it on the record, and the mailbox's copy carries it as a PDF (alerts.services._attachments).
         notify(recipients=_cmt_and_ceo(), incident=incident, reason=Notification.Reason.CMT_REVIEW,
-               message=f"Serious incident {incident.reference}: the case review (CR1) is complete; a copy is on the record.", exclude=actor)
+               message=f"Serious incident {incident.reference}: the case review (CR1) is complete. Read the completed CR1 on the record.",
+               link=reverse("incidents:detail", args=[incident.pk]) + "#case-review", exclude=actor)
         return review
 
 

@@ -38,7 +38,9 @@ from .selectors import (
     incident_detail as select_incident_detail,
     incident_list as select_incident_list,
     incidents_visible_to,
+    latest_resubmission,
 )
+from .versions import changes_by_event
 from .workflow import next_step_label
 
 PAGE_SIZE = 25
@@ -168,18 +170,21 @@ def incident_edit(request, pk: int):
     if request.method == "GET" and incident.stage not in (Stage.DRAFT, Stage.RETURNED):
         messages.info(request, "This incident has been submitted, so its form can no longer be changed.")
         return redirect("incidents:detail", pk=incident.pk)
+    answering = incident.stage == Stage.RETURNED
     initial = {name: getattr(incident, name) for name in services.FORM_FIELDS}
     initial["criteria"] = list(incident.criteria.values_list("code", flat=True))
     initial["version"] = incident.version
-    form = IncidentForm(request.POST or None, initial=initial, kind=incident.kind)
+    initial["answer"] = incident.answer_draft
+    form = IncidentForm(request.POST or None, initial=initial, kind=incident.kind, answering=answering)
     if request.method == "POST" and form.is_valid():
+        answer = form.cleaned_data.get("answer") if answering else None
         saved = _run(request, form, lambda: services.incident_update_draft(
-            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], data=form.form_data()),
-            current_version=lambda: _incident_version(incident.pk))
+            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], data=form.form_data(),
+            answer=answer), current_version=lambda: _incident_version(incident.pk))
         if saved is not None and "save_and_submit" in request.POST:
             # The draft is saved first, so nothing typed is lost if something is missing.
             submitted = _run(request, form, lambda: services.incident_submit(
-                actor=request.user, incident_id=incident.pk, expected_version=saved.version))
+                actor=request.user, incident_id=incident.pk, expected_version=saved.version, answer=answer))
             if submitted is not None:
                 messages.success(request, f"The incident has been submitted. Its reference is {submitted.reference}.")
                 return redirect("incidents:detail", pk=incident.pk)
@@ -342,12 +347,18 @@ def incident_detail(request, pk: int):
     services.incident_viewed(actor=request.user, incident=incident)
     access = access_for(request.user)
     decisions, actions = list(incident.decisions.all()), list(incident.actions.all())
+    can_read_review = request.user.has_perm("incidents.read_case_review", incident)
+    events = list(incident.events.all())
+    # Each resubmission shows the version it replaced and what changed; a CR1's only to its readers.
+    changes = changes_by_event(v for v in incident.submitted_versions.all() if v.form == "sin" or can_read_review)
+    for event in events:
+        event.changes = changes.get(event.pk)
     for action in actions:
         # Only those who may change an action are offered the link (the prefetch set action.incident).
         action.can_update = incident.stage != Stage.CLOSED and request.user.has_perm("incidents.update_action", action)
     return render(request, "incidents/incident_detail.html", {
         "incident": incident,
-        "events": list(incident.events.all()),
+        "events": events,
         "decisions": decisions,
         "actions": actions,
         "review": incident.review,
@@ -357,7 +368,7 @@ def incident_detail(request, pk: int):
         "who_acts": _who_acts(incident),
         "can_edit": incident.stage in (Stage.DRAFT, Stage.RETURNED) and request.user.has_perm("incidents.edit_draft", incident),
         "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
-        "can_read_review": request.user.has_perm("incidents.read_case_review", incident),
+        "can_read_review": can_read_review,
         "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in {Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.NOTIFIED, Stage.ACTIONS},
         "closure_blockers": services.closure_blockers(incident)
         if incident.stage == Stage.ACTIONS and request.user.has_perm("incidents.close", incident) else [],
@@ -398,7 +409,21 @@ def incident_step(request, pk: int, step: str):
         if done is not None:
             messages.success(request, done_message)
             return redirect("incidents:detail", pk=incident.pk)
-    return render(request, "incidents/step_form.html", {"incident": incident, "form": form, "title": title, "step": step})
+    return render(request, "incidents/step_form.html", {
+        "incident": incident, "form": form, "title": title, "step": step, "resubmission": _resubmission_for(step, request.user, incident),
+    })
+
+
+def _resubmission_for(step, user, incident):
+    """On the pages that judge a form sent back after a return, the return, the answer and what
+    changed, side by side (2.2 for the SIN, 2.5 for the CR1)."""
+    from .models import SubmittedVersion
+
+    if step in (Step.AD_ANALYSE, Step.AD_RETURN):
+        return latest_resubmission(incident, SubmittedVersion.Form.SIN)
+    if step in (Step.CR1_SIGN_OFF, Step.CR1_RETURN) and user.has_perm("incidents.read_case_review", incident):
+        return latest_resubmission(incident, SubmittedVersion.Form.CR1)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -458,7 +483,12 @@ def action_edit(request, action_pk: int):
             if not incidents_visible_to(request.user).filter(pk=action.incident_id).exists():
                 return redirect("core:home")  # an owner who does not read the record
             return redirect("incidents:detail", pk=action.incident_id)
-    return render(request, "incidents/step_form.html", {"incident": action.incident, "form": form, "title": f"Update the action: {Truncator(action.description).chars(60)}"})
+    # An owner who does not read the record (the L&D lead, say) sees their action and nothing of the record.
+    reads_record = incidents_visible_to(request.user).filter(pk=action.incident_id).exists()
+    return render(request, "incidents/step_form.html", {
+        "incident": action.incident if reads_record else None, "form": form,
+        "title": f"Update the action: {Truncator(action.description).chars(60)}",
+    })
 
 
 # --- Board and Chair --------------------------------------------------------------

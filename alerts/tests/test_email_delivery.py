@@ -299,7 +299,9 @@ def test_the_second_cmt_alert_carries_the_cr1_as_a_pdf_to_the_mailbox_only_when_
     assert set(EmailDelivery.objects.filter(incident=incident).values_list("status", flat=True)) == {EmailDelivery.Status.SENT}
 
 
-def test_without_the_setting_no_email_carries_the_cr1(org, smtp):
+def test_with_the_setting_off_no_email_carries_the_cr1(org, smtp):
+    AlertConfiguration.current()
+    AlertConfiguration.objects.update(attach_case_review=False)
     incident = _at(org, Stage.CR1_SIGN_OFF)
     smtp.messages.clear()
     services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
@@ -364,3 +366,44 @@ def test_a_late_failure_of_a_stale_worker_does_not_undo_a_sent_email(org, smtp):
     _record_failure(stale, OSError("connection reset"))
     delivery.refresh_from_db()
     assert delivery.status == EmailDelivery.Status.SENT and delivery.last_error == ""
+
+
+def test_a_briefing_email_carries_the_reference_and_a_link_and_nothing_of_the_briefing(org, smtp):
+    """Its title may describe the family; the footer promises no details, and now keeps the promise."""
+    from incidents.choices import Decision
+
+    incident = _at(org, Stage.CASE_REVIEW)
+    smtp.messages.clear()
+    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
+                                 decision=Decision.SHARE_BOARD, rationale="The Board should know.",
+                                 briefing_title="The Smith children and their father", briefing_text="Briefing text for the Board.")
+    run_worker()
+    assert smtp.messages
+    for sent in smtp.messages:
+        message = sent["message"]
+        for part in (message["Subject"], message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()):
+            assert "Smith" not in part and "Briefing text for the Board" not in part
+        assert incident.reference in message["Subject"]
+    # In the service, the Board reads the title beside the notification.
+    assert Notification.objects.filter(reason=Notification.Reason.BRIEFING, message__contains="Smith").exists()
+
+
+def test_by_default_the_second_cmt_alert_carries_the_completed_cr1(org, smtp):
+    """2.1: "following the review, with a copy of the completed SIN Case Review Form (CR1)": as a PDF to
+    the serious incident mailbox, as a link to the CR1 on the record to each Core CMT member."""
+    config = AlertConfiguration.current()
+    assert config.attach_case_review is True
+    assert "2.1" in AlertConfiguration._meta.get_field("attach_case_review").help_text
+    incident = _at(org, Stage.CR1_SIGN_OFF)
+    smtp.messages.clear()
+    services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    run_worker()
+    to_mailbox = [m for m in smtp.messages if m["to"] == [config.mailbox]]
+    assert [a.get_filename() for a in to_mailbox[0]["message"].iter_attachments()] == [f"{incident.reference}-CR1.pdf"]
+    members = [m for m in smtp.messages if m["to"] != [config.mailbox]]
+    assert sorted(m["to"][0] for m in members) == _emails(org, Role.CMT_MEMBER, Role.CEO)
+    for sent in members:
+        text = sent["message"].get_body(("plain",)).get_content()
+        assert f"/incidents/{incident.pk}/#case-review" in text
+        assert "Read the completed case review (CR1)" in text
+        assert list(sent["message"].iter_attachments()) == []

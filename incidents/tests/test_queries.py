@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 N = 2
 LIST_MAX = 10
-DETAIL_MAX = 15
+DETAIL_MAX = 16  # one for the submitted versions (what changed after a return)
 HOME_MAX = 12
 
 

@@ -276,8 +276,9 @@ def test_a_returned_sin_keeps_its_reference_when_resubmitted(org, p):
     incident = incident_at(org, Stage.RETURNED)
     reference = incident.reference
     watch = Step_(incident)
-    services.incident_submit(actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version)
-    watch.check(Step.SUBMIT, Stage.WITH_AD, from_stage=Stage.RETURNED)
+    services.incident_submit(actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version,
+                             answer="The child is A, 4.")
+    watch.check(Step.RESUBMIT, Stage.WITH_AD, from_stage=Stage.RETURNED)
     assert incident.reference == reference
     assert incident_at(org, Stage.WITH_AD).reference.endswith("-0002")
 
@@ -289,9 +290,9 @@ def test_ad_analysis_moves_to_the_od_and_asks_the_od(org, p):
     incident = incident_at(org, Stage.WITH_AD)
     watch = Step_(incident)
     services.incident_ad_analyse(actor=p[R.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version,
-                                 analysis="My analysis", proposal=Proposal.MEETS_NO_SHARE)
+                                 analysis="My analysis", proposal=Proposal.DOES_NOT_MEET)
     event = watch.check(Step.AD_ANALYSE, Stage.WITH_OD, from_stage=Stage.WITH_AD)
-    assert (event.text, event.proposal, event.actor) == ("My analysis", Proposal.MEETS_NO_SHARE, p[R.ASSISTANT_DIRECTOR])
+    assert (event.text, event.proposal, event.actor) == ("My analysis", Proposal.DOES_NOT_MEET, p[R.ASSISTANT_DIRECTOR])
     assert watch.notes() == watch.notes(Notification.Reason.ACT) == {p[R.OPERATIONAL_DIRECTOR]}
     refused(WrongStage, incident, services.incident_ad_analyse, actor=p[R.ASSISTANT_DIRECTOR], incident_id=incident.pk,
             expected_version=incident.version, analysis="Again", proposal=Proposal.MEETS_SHARE)
@@ -355,7 +356,11 @@ def test_ad_return_then_author_answers_and_resubmits(org, p):
             expected_version=incident.version, analysis="x", proposal=Proposal.MEETS_SHARE)
     services.incident_update_draft(actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version,
                                    data=case_form(children="B, 6"))
-    services.incident_submit(actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=v(incident))
+    error = refused(ValidationError, incident, services.incident_submit, actor=p[R.LOCAL_MANAGER],
+                    incident_id=incident.pk, expected_version=v(incident))
+    assert error.message_dict == {"answer": [services.ANSWER_MISSING]}
+    services.incident_submit(actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=v(incident),
+                             answer="The child is B, 6: I had the sibling's details.")
     incident.refresh_from_db()
     assert incident.stage == Stage.WITH_AD and incident.children == "B, 6"
 
@@ -904,3 +909,13 @@ def test_a_decision_reports_every_problem_at_once(org, p):
     error = refused(ValidationError, incident, services.incident_ceo_decide, actor=p[R.CEO], incident_id=incident.pk,
                     expected_version=incident.version, decision=Decision.FURTHER_ACTION, rationale="r", action=past)
     assert set(error.message_dict) == {"action_description", "action_owner", "action_due_date"}
+
+
+def test_the_ad_proposes_meets_or_does_not_meet_and_nothing_that_does_nothing(org, p):
+    """2.1: a SIN that meets any criterion is alerted to Core CMT, so "meets, but CMT need not see it"
+    is no proposal (docs/decisions/0014); the OD decides whether it is notifiable (2.3)."""
+    assert set(Proposal.values) == {"meets_share", "does_not_meet"}
+    incident = incident_at(org, Stage.WITH_AD)
+    error = refused(ValidationError, incident, services.incident_ad_analyse, actor=p[R.ASSISTANT_DIRECTOR],
+                    incident_id=incident.pk, expected_version=incident.version, analysis="x", proposal="meets_no_share")
+    assert "proposal" in error.message_dict

@@ -398,7 +398,7 @@ def test_ad_can_return_and_author_resubmits(org, client):
     c = as_user(client, org.people[LM])
     detail = html(c.get(f"/incidents/{incident.pk}/"))
     assert "Which court?" in detail and "Edit the form" in detail
-    data = edit_post(org, incident, save_and_submit="1")
+    data = edit_post(org, incident, save_and_submit="1", answer="Newcastle.")
     data.pop("save")
     assert c.post(f"/incidents/{incident.pk}/edit/", data).status_code == 302
     assert fresh(incident).stage == Stage.WITH_AD
@@ -986,3 +986,10 @@ def test_a_filter_that_cannot_be_applied_is_said_and_lists_nothing(org, client):
     assert response.status_code == 200
     assert "govuk-error-summary" in page and "Select a valid choice" in page
     assert _count(response) == 0
+
+
+def test_the_analysis_page_offers_the_two_proposals_the_od_decides_on(org, client):
+    incident = incident_at(org, Stage.WITH_AD)
+    body = html(as_user(client, org.people[AD]).get(f"/incidents/{incident.pk}/step/ad_analyse/"))
+    assert 'value="meets_share"' in body and 'value="does_not_meet"' in body
+    assert "meets_no_share" not in body and "need not see it" not in body
