@@ -28,11 +28,11 @@ from organisation.models import CorporateFunction, ServiceArea, Team
 from organisation.selectors import access_for, people_with_role, teams_for_author
 
 from .choices import (
+    EDITABLE_STAGES,
     FINAL_DECISIONS,
     FINISHED_ACTION_STATUSES,
     INITIAL_DECISIONS,
     SHARING_DECISIONS,
-    EDITABLE_STAGES,
     ActionStatus,
     Audience,
     Decision,
