@@ -8,15 +8,26 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.admin_mixins import AuditedAdminMixin, admin_action
 from audit.services import audit_record
+from organisation.admin import approval_status, mark_granted_if_reach_changed
 from organisation.models import RoleAssignment
 
 from .models import User
 
 
 class RoleAssignmentInline(admin.TabularInline):
+    """A person's roles. One that reads incidents, given here, counts once another administrator
+    (or the CEO) approves it under Organisation > Role assignments."""
+
     model = RoleAssignment
+    fk_name = "user"
     extra = 0
     autocomplete_fields = ["region", "service_area", "team", "function"]
+    fields = ["role", "region", "service_area", "team", "function", "granted_by", "approval"]
+    readonly_fields = ["granted_by", "approval"]
+
+    @admin.display(description="Approval")
+    def approval(self, obj):
+        return approval_status(obj)
 
 
 @admin.register(User)
@@ -25,6 +36,14 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, ("Job", {"fields": ("job_title",)}))
     list_display = ["username", "first_name", "last_name", "email", "job_title", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is RoleAssignment:
+            for inline_form in formset.forms:
+                if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                    continue
+                mark_granted_if_reach_changed(request, inline_form)
+        super().save_formset(request, form, formset, change)
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request, id, form_url=""):

@@ -7,8 +7,18 @@ follows from it (DESIGN.md, "Who uses it").
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from .choices import ROLE_SCOPE, Role
+
+# Roles whose holders read incidents, or (the Board, the Chair) the briefings the CEO shares. Given
+# through the admin, such a role counts only once a second person approves it: an administrator who
+# did not give it, or the Chief Executive (issue 15.8). DESIGN.md: an administrator does not read
+# incident content by virtue of that role, so an administrator cannot give themselves one alone.
+ROLES_NEEDING_APPROVAL = frozenset({
+    Role.LOCAL_MANAGER, Role.ASSISTANT_DIRECTOR, Role.HEAD_OF_PROFESSION, Role.OPERATIONAL_DIRECTOR,
+    Role.NIS_REVIEWER, Role.CMT_MEMBER, Role.CEO, Role.BOARD_MEMBER, Role.CHAIR,
+})
 
 
 class Region(models.Model):
@@ -62,7 +72,14 @@ class CorporateFunction(models.Model):
 
 
 class RoleAssignment(models.Model):
-    """One role a person holds, tied to the place it covers (or to nothing, for national roles)."""
+    """One role a person holds, tied to the place it covers (or to nothing, for national roles).
+
+    It counts (`organisation.selectors.access_for`) once approved. A role given
+    by code (the demo loader, data migrations, tests) is approved as it is
+    made: the defaults below. One given in the admin records who gave it, and
+    a role in ROLES_NEEDING_APPROVAL then waits for a second person
+    (`organisation.services.role_assignment_approve`).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=40, choices=Role.choices)
@@ -70,6 +87,16 @@ class RoleAssignment(models.Model):
     service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.CASCADE)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE)
     function = models.ForeignKey(CorporateFunction, null=True, blank=True, on_delete=models.CASCADE)
+    # Who gave the role through the admin (empty: given by code), and when.
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+    )
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Who approved it (empty: no second approval was needed), and when (empty: awaiting approval).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["user", "role"]
@@ -81,6 +108,14 @@ class RoleAssignment(models.Model):
     @property
     def place(self):
         return self.team or self.service_area or self.region or self.function
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.role in ROLES_NEEDING_APPROVAL
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
 
     def clean(self) -> None:
         scope = ROLE_SCOPE[Role(self.role)]

@@ -2,6 +2,8 @@
 
 `access_for(user)` answers, once per request, which roles a person holds and
 which places those roles cover. Visibility selectors in other apps start from it.
+A role given in the admin that awaits a second person's approval is not held
+yet: neither function counts it (organisation.services).
 """
 
 from dataclasses import dataclass, field
@@ -38,7 +40,8 @@ def access_for(user) -> Access:
     if cached is not None:
         return cached
     assignments = tuple(
-        RoleAssignment.objects.filter(user=user).select_related("region", "service_area", "team", "function")
+        RoleAssignment.objects.filter(user=user, approved_at__isnull=False)
+        .select_related("region", "service_area", "team", "function")
     )
     roles, teams, areas, regions, functions = set(), set(), set(), set(), set()
     for assignment in assignments:
@@ -83,10 +86,10 @@ def service_areas_for(user) -> QuerySet[ServiceArea]:
 
 
 def people_with_role(role: str, **place) -> QuerySet:
-    """Active people holding `role`, optionally at one place (region=, service_area=, team=, function=)."""
+    """Active people holding `role` (approved), optionally at one place (region=, service_area=, team=, function=)."""
     from django.contrib.auth import get_user_model
 
-    filters = {"role_assignments__role": role}
+    filters = {"role_assignments__role": role, "role_assignments__approved_at__isnull": False}
     for name, value in place.items():
         filters[f"role_assignments__{name}"] = value
     return get_user_model().objects.filter(is_active=True, **filters).distinct()
