@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.urls import reverse
 
-from alerts.selectors import unread_count
 from organisation.selectors import access_for
 
+from .features import unread_count
 from .navigation import navigation_for
 
 

@@ -16,5 +16,4 @@ def incident_navigation(access) -> list[tuple[str, str]]:
         items.append(("Word forms", "documents:index"))
     if access.has(Role.BOARD_MEMBER, Role.CHAIR):
         items.append(("Briefings", "incidents:briefings"))
-    items.append(("Notifications", "alerts:list"))
     return items

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "alerts",
     "intake",
     "documents",
+    # The demo organisation, at the top of the house (never loaded in production).
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,14 @@ TEMPLATES = [
         },
     },
 ]
+
+# What the apps above core add to every page and to the home page, in order (core.features):
+# core imports none of them itself.
+SERVICE_FEATURES = {
+    "navigation": ["incidents.navigation.incident_navigation", "alerts.navigation.alerts_navigation"],
+    "home_sections": ["incidents.selectors.home_sections_for"],
+    "unread_count": ["alerts.selectors.unread_count"],
+}
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -11,13 +11,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from alerts.models import Notification
 from audit.models import AuditEvent
 from core.exceptions import NotAllowed
+from demo.people import DEMO_PASSWORD
 from incidents import services
 from incidents.choices import Stage
 from incidents.models import Action, Briefing, Incident, IncidentEvent
 from incidents.selectors import briefings_visible_to, incidents_visible_to
 from incidents.workflow import NEXT_STEP_LABELS
 from organisation.choices import Role
-from organisation.management.commands.load_demo import DEMO_PASSWORD
 from organisation.models import CorporateFunction, Region, RoleAssignment, ServiceArea, Team
 
 pytestmark = pytest.mark.django_db

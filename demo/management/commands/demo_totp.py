@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisation.management.commands.load_demo import demo_totp_key
+from demo.people import demo_totp_key
 
 
 class Command(BaseCommand):

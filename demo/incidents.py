@@ -1,168 +1,16 @@
-"""Load the demo organisation: fictional places, people for every role, and incidents at every stage.
+"""The demo's incidents: one or more at every stage, each taken there by the people whose step it is.
 
-`make run` calls it after migrating. Everything is deterministic: the same
-places, usernames, password and TOTP keys every time, and dates relative to
-today (the services refuse dates in the future). The incidents are made by
-calling incidents.services as the right people, so the timelines, audit
-trail and notifications are exactly what real use would leave behind.
-
-Idempotent: when the demo users exist it says so and changes nothing.
+Made by calling incidents.services as the right people, so the timelines,
+audit trail and notifications are exactly what real use would leave behind.
 """
 
-import hashlib
-import os
-from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisation.choices import Role
-from organisation.models import CorporateFunction, Region, RoleAssignment, ServiceArea, Team
-
-DEMO_PASSWORD = "demo-password-2026"
-ADMIN_USERNAME = "sam.taylor"
-
-# Region > service area > teams.
-PLACES = {
-    "North": {"North East": ["Tyneside 1", "Teesside 1"], "North West": ["Manchester 1", "Lancashire 1"]},
-    "Midlands": {"East Midlands": ["Nottingham 1", "Leicester 1"], "West Midlands": ["Birmingham 1", "Stoke 1"]},
-    "South": {"South East": ["Kent 1", "Sussex 1"], "South West": ["Bristol 1", "Devon 1"]},
-}
-FUNCTIONS = ["HR", "Health and Safety", "IT", "Communications", "Practice", "Legal"]
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    username: str
-    first_name: str
-    last_name: str
-    job_title: str
-    role: Role
-    places: tuple[str, ...] = ()  # names of the team(s), area, region or function the role covers
-
-
-PEOPLE = [
-    DemoPerson("hannah.price", "Hannah", "Price", "Service Manager", Role.LOCAL_MANAGER, ("Tyneside 1",)),
-    DemoPerson("fatima.begum", "Fatima", "Begum", "Service Manager", Role.LOCAL_MANAGER, ("Teesside 1",)),
-    DemoPerson("david.okafor", "David", "Okafor", "Service Manager", Role.LOCAL_MANAGER, ("Manchester 1",)),
-    DemoPerson("priya.shah", "Priya", "Shah", "Service Manager", Role.LOCAL_MANAGER, ("Nottingham 1",)),
-    DemoPerson("tom.griffiths", "Tom", "Griffiths", "Service Manager", Role.LOCAL_MANAGER, ("Birmingham 1",)),
-    DemoPerson("grace.mensah", "Grace", "Mensah", "Service Manager", Role.LOCAL_MANAGER, ("Kent 1",)),
-    DemoPerson("owen.hughes", "Owen", "Hughes", "Service Manager", Role.LOCAL_MANAGER, ("Bristol 1", "Devon 1")),
-    DemoPerson("sarah.whitfield", "Sarah", "Whitfield", "Assistant Director", Role.ASSISTANT_DIRECTOR, ("North East",)),
-    DemoPerson("james.murray", "James", "Murray", "Assistant Director", Role.ASSISTANT_DIRECTOR, ("North West",)),
-    DemoPerson("aisha.rahman", "Aisha", "Rahman", "Assistant Director", Role.ASSISTANT_DIRECTOR, ("East Midlands",)),
-    DemoPerson("michael.byrne", "Michael", "Byrne", "Assistant Director", Role.ASSISTANT_DIRECTOR, ("West Midlands",)),
-    DemoPerson("emma.clarke", "Emma", "Clarke", "Assistant Director", Role.ASSISTANT_DIRECTOR, ("South East",)),
-    DemoPerson("daniel.evans", "Daniel", "Evans", "Assistant Director", Role.ASSISTANT_DIRECTOR, ("South West",)),
-    DemoPerson("helen.forsyth", "Helen", "Forsyth", "Operational Director", Role.OPERATIONAL_DIRECTOR, ("North",)),
-    DemoPerson("rajesh.patel", "Rajesh", "Patel", "Operational Director", Role.OPERATIONAL_DIRECTOR, ("Midlands",)),
-    DemoPerson("claire.donovan", "Claire", "Donovan", "Operational Director", Role.OPERATIONAL_DIRECTOR, ("South",)),
-    DemoPerson("nadia.hussain", "Nadia", "Hussain", "Head of HR", Role.HEAD_OF_PROFESSION, ("HR",)),
-    DemoPerson("peter.lowe", "Peter", "Lowe", "Head of Health and Safety", Role.HEAD_OF_PROFESSION, ("Health and Safety",)),
-    DemoPerson("kwame.asante", "Kwame", "Asante", "Head of IT", Role.HEAD_OF_PROFESSION, ("IT",)),
-    DemoPerson("laura.bennett", "Laura", "Bennett", "Head of Communications", Role.HEAD_OF_PROFESSION, ("Communications",)),
-    DemoPerson("joanna.reid", "Joanna", "Reid", "Head of Practice", Role.HEAD_OF_PROFESSION, ("Practice",)),
-    DemoPerson("simon.adeyemi", "Simon", "Adeyemi", "Head of Legal", Role.HEAD_OF_PROFESSION, ("Legal",)),
-    DemoPerson("mark.ellison", "Mark", "Ellison", "National Improvement Service reviewer", Role.NIS_REVIEWER),
-    DemoPerson("zoe.turner", "Zoe", "Turner", "National Improvement Service reviewer", Role.NIS_REVIEWER),
-    DemoPerson("catherine.moore", "Catherine", "Moore", "Director of Operations", Role.CMT_MEMBER),
-    DemoPerson("adam.fletcher", "Adam", "Fletcher", "Director of Resources", Role.CMT_MEMBER),
-    DemoPerson("yasmin.ali", "Yasmin", "Ali", "Director of Strategy", Role.CMT_MEMBER),
-    DemoPerson("elizabeth.hart", "Elizabeth", "Hart", "Chief Executive", Role.CEO),
-    DemoPerson("george.whitaker", "George", "Whitaker", "Non-executive Board member", Role.BOARD_MEMBER),
-    DemoPerson("maria.santos", "Maria", "Santos", "Non-executive Board member", Role.BOARD_MEMBER),
-    DemoPerson("richard.ashby", "Richard", "Ashby", "Chair of the Board", Role.CHAIR),
-    DemoPerson("sophie.lane", "Sophie", "Lane", "Head of Learning and Development", Role.LEARNING_LEAD),
-    DemoPerson("ian.marsh", "Ian", "Marsh", "Performance and Quality Committee member", Role.PQC_MEMBER),
-    DemoPerson(ADMIN_USERNAME, "Sam", "Taylor", "System administrator", Role.ADMINISTRATOR),
-]
-
-
-def demo_totp_key(username: str) -> str:
-    """The demo authenticator key (hex, 20 bytes), derived from the username so a code can be computed."""
-    return hashlib.sha256(f"sin-demo-totp:{username}".encode()).hexdigest()[:40]
-
-
-class Command(BaseCommand):
-    help = "Load a fictional demo organisation with a person for every role and incidents at every stage."
-
-    def handle(self, *args, **options):
-        if os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".production"):
-            raise CommandError("The demo organisation has a published password: it is never loaded in production.")
-        User = get_user_model()
-        if User.objects.filter(username__in=[p.username for p in PEOPLE]).exists():
-            self.stdout.write("The demo organisation is already loaded; nothing changed.")
-            return
-        with transaction.atomic():
-            places = self._places()
-            people = self._people(places)
-            incidents = DemoIncidents(people, places).load()
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded the demo organisation: {Region.objects.count()} regions, {ServiceArea.objects.count()} service areas, "
-            f"{Team.objects.count()} teams, {CorporateFunction.objects.count()} corporate functions, "
-            f"{len(people)} people and {len(incidents)} incidents."
-        ))
-        self.stdout.write(f"Every demo user's password is: {DEMO_PASSWORD}")
-        self.stdout.write(f"Sign in as, for example, hannah.price (local manager) or {ADMIN_USERNAME} (administrator).")
-        self.stdout.write("With OTP_REQUIRED=1, `manage.py demo_totp <username>` prints the current 6-digit code.")
-
-    def _places(self) -> dict:
-        places = {}
-        for region_name, areas in PLACES.items():
-            region = Region.objects.create(name=region_name)
-            places[region_name] = region
-            for area_name, teams in areas.items():
-                area = ServiceArea.objects.create(name=area_name, region=region)
-                places[area_name] = area
-                for team_name in teams:
-                    places[team_name] = Team.objects.create(name=team_name, service_area=area)
-        for function_name in FUNCTIONS:
-            places[function_name] = CorporateFunction.objects.create(name=function_name)
-        return places
-
-    def _people(self, places) -> dict:
-        User = get_user_model()
-        # One hash for everyone: hashing the same password 34 times would take most of a minute.
-        password_hash = make_password(DEMO_PASSWORD)
-        people = {}
-        for demo in PEOPLE:
-            user = User(
-                username=demo.username,
-                first_name=demo.first_name,
-                last_name=demo.last_name,
-                email=f"{demo.username}@example.org",
-                job_title=demo.job_title,
-                is_staff=demo.role == Role.ADMINISTRATOR,
-                is_superuser=demo.role == Role.ADMINISTRATOR,
-            )
-            user.password = password_hash
-            user.save()
-            for place_name in demo.places or (None,):
-                place = places[place_name] if place_name else None
-                assignment = RoleAssignment(user=user, role=demo.role, **_place_kwargs(place))
-                assignment.full_clean()
-                assignment.save()
-            TOTPDevice.objects.create(user=user, name="Authenticator app", key=demo_totp_key(demo.username), confirmed=True)
-            people[demo.username] = user
-        return people
-
-
-def _place_kwargs(place) -> dict:
-    if isinstance(place, Team):
-        return {"team": place}
-    if isinstance(place, ServiceArea):
-        return {"service_area": place}
-    if isinstance(place, Region):
-        return {"region": place}
-    if isinstance(place, CorporateFunction):
-        return {"function": place}
-    return {}
+from incidents import services
+from incidents.choices import Kind
+from incidents.models import Incident
 
 
 class DemoIncidents:
@@ -179,16 +27,11 @@ class DemoIncidents:
         return self.today - timedelta(days=days)
 
     def _version(self, incident) -> int:
-        from incidents.models import Incident
-
         return Incident.objects.values_list("version", flat=True).get(pk=incident.pk)
 
     def _case(self, author: str, team: str, *, criteria: list[str], title: str, children: str, case_reference: str,
               court: str, days_ago: int, what_happened: str, involvement: str, agencies: str = "",
               media: str = "", immediate: str = "", other_description: str = "", submit: bool = True):
-        from incidents import services
-        from incidents.choices import Kind
-
         incident_date = self._days_ago(days_ago)
         data = services.FormData(criteria=criteria, values={
             "title": title, "children": children, "case_reference": case_reference, "court": court,
@@ -203,9 +46,6 @@ class DemoIncidents:
 
     def _non_case(self, author: str, *, function: str = "", service_area: str = "", criteria: list[str], title: str,
                   days_ago: int, what_happened: str, immediate: str, media: str = ""):
-        from incidents import services
-        from incidents.choices import Kind
-
         incident_date = self._days_ago(days_ago)
         data = services.FormData(criteria=criteria, values={
             "title": title, "incident_date": incident_date, "aware_date": incident_date,
@@ -219,61 +59,63 @@ class DemoIncidents:
         return services.incident_submit(actor=self.p[author], incident_id=incident.pk, expected_version=incident.version)
 
     def _analyse(self, incident, ad: str, analysis: str, proposal: str = "meets_share"):
-        from incidents import services
 
         return services.incident_ad_analyse(actor=self.p[ad], incident_id=incident.pk, expected_version=self._version(incident),
                                             analysis=analysis, proposal=proposal)
 
     def _sign_off(self, incident, od: str, comment: str = ""):
-        from incidents import services
 
         return services.incident_od_sign_off(actor=self.p[od], incident_id=incident.pk, expected_version=self._version(incident), comment=comment)
 
     def _ceo(self, incident, decision: str, rationale: str, **kwargs):
-        from incidents import services
 
         return services.incident_ceo_decide(actor=self.p["elizabeth.hart"], incident_id=incident.pk,
                                             expected_version=self._version(incident), decision=decision, rationale=rationale, **kwargs)
 
     def _cr1(self, incident, reviewer: str, values: dict):
-        from incidents import services
 
         return services.case_review_save(actor=self.p[reviewer], incident_id=incident.pk, expected_version=self._version(incident),
                                          values=values, submit=True)
 
     def _cr1_sign_off(self, incident, od: str, comment: str = ""):
-        from incidents import services
 
         return services.case_review_sign_off(actor=self.p[od], incident_id=incident.pk, expected_version=self._version(incident), comment=comment)
 
     def _final(self, incident, decision: str, rationale: str, **kwargs):
-        from incidents import services
 
         return services.incident_ceo_final_decide(actor=self.p["elizabeth.hart"], incident_id=incident.pk,
                                                   expected_version=self._version(incident), decision=decision, rationale=rationale, **kwargs)
 
     def _action(self, incident, actor: str, owner: str, description: str, due_in_days: int):
-        from incidents import services
 
         return services.action_add(actor=self.p[actor], incident_id=incident.pk, expected_version=self._version(incident),
                                    action=services.RequestedAction(description=description, owner=self.p[owner],
                                                                    due_date=self.today + timedelta(days=due_in_days)))
 
     def _update_action(self, action, actor: str, status: str, evidence: str = ""):
-        from incidents import services
 
         return services.action_update(actor=self.p[actor], action_id=action.pk, expected_version=action.version, status=status, evidence=evidence)
 
     def _close(self, incident, actor: str):
-        from incidents import services
 
         return services.incident_close(actor=self.p[actor], incident_id=incident.pk, expected_version=self._version(incident))
 
     # --- the incidents -------------------------------------------------------------
 
     def load(self) -> list:
-        from incidents import services
+        """Every incident of the demo, in the order they were written."""
+        return [
+            *self._before_the_ad(),
+            *self._with_directors(),
+            *self._under_review(),
+            *self._after_review(),
+            *self._actions_under_way(),
+            *self._non_case_and_closed(),
+            *self._closed(),
+            *self._non_case_drafts(),
+        ]
 
+    def _before_the_ad(self) -> list:
         made = []
 
         # Draft: the local manager has started the form and will come back to it.
@@ -308,6 +150,12 @@ class DemoIncidents:
             agencies="Local authority children's services; hospital safeguarding team; police.",
             immediate="Guardian attended the strategy meeting; urgent hearing requested.",
         ))
+
+        return made
+
+    def _with_directors(self) -> list:
+        """Waiting for an Operational Director, or recorded as not notifiable."""
+        made = []
 
         # With the OD: the AD has analysed it.
         with_od = self._case(
@@ -358,6 +206,12 @@ class DemoIncidents:
                                             rationale="Agreed with the AD: no risk to Cafcass; kept on record for the area's learning log.")
         made.append(not_notifiable)
 
+        return made
+
+    def _under_review(self) -> list:
+        """Signed off: the CR1 being written, or awaiting its sign-off."""
+        made = []
+
         # Case review: signed off by the OD; the CEO awaits the CR1.
         case_review = self._case(
             "owen.hughes", "Bristol 1", criteria=["child_seriously_harmed"],
@@ -403,6 +257,12 @@ class DemoIncidents:
                      "Check that police checks were repeated in open cases where the family moved force area.", 20)
         made.append(cr1)
 
+        return made
+
+    def _after_review(self) -> list:
+        """The CR1 signed off: the final decision awaited, or actions under way."""
+        made = []
+
         # Awaiting the CEO's final decision: the CR1 is signed off and with CMT.
         final = self._case(
             "david.okafor", "Manchester 1", criteria=["judgement_published"],
@@ -427,6 +287,12 @@ class DemoIncidents:
         self._action(final, "elizabeth.hart", "yasmin.ali", "Brief the Performance and Quality Committee on the judgment's learning.", 30)
         self._action(final, "helen.forsyth", "james.murray", "Review the time taken to allocate reports across the North West teams.", 25)
         made.append(final)
+
+        return made
+
+    def _actions_under_way(self) -> list:
+        """A non-case SIN awaiting the CEO, and a case SIN whose actions are under way."""
+        made = []
 
         # Notified (non-case): Core CMT alerted at once; the CEO has still to decide.
         notified = self._non_case(
@@ -469,6 +335,12 @@ class DemoIncidents:
         self._update_action(in_progress, "catherine.moore", "in_progress", "Policy team briefed; first draft due next month.")
         made.append(actions)
 
+        return made
+
+    def _non_case_and_closed(self) -> list:
+        """A non-case SIN whose actions are under way."""
+        made = []
+
         # Actions under way (non-case): a press enquiry handled by Communications.
         press = self._non_case(
             "laura.bennett", function="Communications", criteria=["press_reputation"],
@@ -480,6 +352,12 @@ class DemoIncidents:
         self._final(press, "no_onward", "Handled within the communications protocol; no onward sharing needed.")
         self._action(press, "laura.bennett", "laura.bennett", "Review the coverage and update the lines to take.", 10)
         made.append(press)
+
+        return made
+
+    def _closed(self) -> list:
+        """Closed SINs of both kinds, and a non-case SIN just notified."""
+        made = []
 
         # Closed (case): the whole journey, the action done with evidence.
         closed = self._case(
@@ -531,9 +409,13 @@ class DemoIncidents:
                      "Write to the family confirming the deletion and their right to complain to the ICO.", 5)
         made.append(legal)
 
-        # Drafts (non-case): HR and Practice have started forms.
-        from incidents.choices import Kind
+        return made
 
+    def _non_case_drafts(self) -> list:
+        """HR and Practice have started non-case forms."""
+        made = []
+
+        # Drafts (non-case): HR and Practice have started forms.
         for author, function, code, title, what in [
             ("nadia.hussain", "HR", "hr_staff", "Threats made to a family court adviser after a hearing",
              "A party followed a family court adviser to the car park and threatened her."),
