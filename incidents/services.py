@@ -175,14 +175,18 @@ def _next_reference(kind: str, year: int) -> str:
 
 
 def validate_dates(incident_date: date | None, aware_date: date | None) -> None:
-    """Dates cannot be in the future, and Cafcass cannot become aware before the incident."""
+    """Dates cannot be in the future, and Cafcass cannot become aware before the incident.
+
+    The two are compared only when each is right on its own: a mistyped date of the
+    incident is reported once, beside that date, not also as a fault of the other.
+    """
     today = timezone.localdate()
     errors = {}
     if incident_date and incident_date > today:
         errors["incident_date"] = "The date of the incident must be today or in the past"
     if aware_date and aware_date > today:
         errors["aware_date"] = "The date Cafcass became aware must be today or in the past"
-    if incident_date and aware_date and aware_date < incident_date and "aware_date" not in errors:
+    if incident_date and aware_date and not errors and aware_date < incident_date:
         errors["aware_date"] = "The date Cafcass became aware must be the same as or after the date of the incident"
     if errors:
         raise ValidationError(errors)

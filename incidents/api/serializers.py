@@ -1,6 +1,8 @@
 """Serializers check input (400 with field errors); services check the rules of the process."""
 
 import copy
+import re
+from datetime import date
 
 import rules
 from rest_framework import serializers
@@ -10,6 +12,31 @@ from organisation.models import CorporateFunction, ServiceArea, Team
 from ..choices import ActionStatus, Decision, Kind, Proposal, Step
 from ..models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
 from ..services import CR1_FIELDS, FORM_FIELDS
+
+
+class RealDateField(serializers.DateField):
+    """An ISO date (YYYY-MM-DD), refused in the words of the pages (GOV.UK Design System):
+    a well-formed date that cannot be (2026-02-30) is "<Label> must be a real date", not a
+    complaint about its format; anything else is "<Label> must be a date in the form YYYY-MM-DD"
+    (Django would take 2026-2-3 and Python 20260203, which the schema's `format: date` does not)."""
+
+    ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(label=label, **kwargs)
+        self.error_messages["invalid"] = f"{label} must be a date in the form YYYY-MM-DD"
+        self.error_messages["not_real"] = f"{label} must be a real date"
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            # Only the form the schema names ("format: date"): not 2026-2-3, nor 20260203.
+            if not self.ISO_DATE.fullmatch(value):
+                self.fail("invalid")
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                self.fail("not_real")
+        return super().to_internal_value(value)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -92,8 +119,8 @@ class IncidentWriteSerializer(serializers.Serializer):
     children = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     case_reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
     court = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    incident_date = serializers.DateField(required=False, allow_null=True)
-    aware_date = serializers.DateField(required=False, allow_null=True)
+    incident_date = RealDateField(label="Date of the incident", required=False, allow_null=True)
+    aware_date = RealDateField(label="Date Cafcass became aware", required=False, allow_null=True)
     what_happened = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     cafcass_involvement = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     other_agencies = serializers.CharField(max_length=10000, required=False, allow_blank=True)
@@ -115,7 +142,7 @@ class StepSerializer(serializers.Serializer):
     briefing_text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     action_description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     action_owner = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1)
-    action_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    action_due_date = RealDateField(label="Due date", required=False, allow_null=True, default=None)
 
 
 class CaseReviewWriteSerializer(serializers.Serializer):
@@ -133,7 +160,7 @@ class ActionCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     description = serializers.CharField(max_length=5000)
     owner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    due_date = serializers.DateField()
+    due_date = RealDateField(label="Due date")
 
 
 class ActionUpdateSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from incidents.api.serializers import RealDateField
 from incidents.criteria import NON_CASE_CATEGORIES
 from incidents.models import Incident
 from incidents.services import validate_dates
@@ -23,8 +24,8 @@ class IntakeIncidentSerializer(serializers.Serializer):
     )
     title = serializers.CharField(max_length=150)
     what_happened = serializers.CharField(max_length=20000)
-    incident_date = serializers.DateField(required=False, allow_null=True)
-    aware_date = serializers.DateField(required=False, allow_null=True, help_text="When Cafcass became aware.")
+    incident_date = RealDateField(label="Date of the incident", required=False, allow_null=True)
+    aware_date = RealDateField(label="Date Cafcass became aware", required=False, allow_null=True, help_text="When Cafcass became aware.")
     who_is_affected = serializers.CharField(
         max_length=20000, required=False, allow_blank=True, default="", help_text="Shown on the SIN as 'Who and what is affected'."
     )
