@@ -1,16 +1,48 @@
 """The audit trail: an append-only, hash-chained record of every change and every view.
 
-Each event carries the hash of the one before it, and the chain head records
+Each event carries the seal of the one before it, and the chain head records
 the last event, so that `manage.py audit_verify` finds an altered, inserted or
-deleted row. On PostgreSQL a trigger (migration 0002) makes the database
-itself refuse UPDATE and DELETE on the events table.
+deleted row. A seal is an HMAC-SHA256 under a key held outside the database
+(settings.AUDIT_HMAC_KEYS), so that someone who can write to the database
+but does not hold the key cannot recompute the chain after changing it; the
+key's id is stored on each event, so that keys can be rotated. The database
+refuses UPDATE, DELETE and TRUNCATE of events (migration 0005), and
+`manage.py audit_anchor` copies the chain head to a file outside the database,
+so that cutting events off the end is found too (docs/decisions/0011).
 """
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+
+class UnknownAuditKey(Exception):
+    """An event names a key this server does not hold."""
+
+
+def audit_key(key_id: str) -> bytes:
+    """The secret of one sealing key, from settings.AUDIT_HMAC_KEYS (never from the database)."""
+    try:
+        return settings.AUDIT_HMAC_KEYS[key_id].encode()
+    except KeyError:
+        raise UnknownAuditKey(key_id) from None
+
+
+def current_audit_key_id() -> str:
+    key_id = settings.AUDIT_HMAC_KEY_ID
+    if key_id not in settings.AUDIT_HMAC_KEYS:
+        raise ImproperlyConfigured(f"AUDIT_HMAC_KEY_ID {key_id!r} is not one of the keys in AUDIT_HMAC_KEYS.")
+    return key_id
+
+
+def seal(payload: dict, key_id: str) -> str:
+    """The HMAC-SHA256 of an event's canonical content under the key `key_id`."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(audit_key(key_id), canonical.encode(), hashlib.sha256).hexdigest()
 
 
 class AuditEvent(models.Model):
@@ -30,6 +62,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which of settings.AUDIT_HMAC_KEYS sealed the event ("" for none: a seal that proves nothing).
+    key_id = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["sequence"]
@@ -38,8 +72,9 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action} {self.object_repr}"
 
-    def compute_hash(self) -> str:
-        payload = {
+    def payload(self) -> dict:
+        """What the seal covers: every field but the seal itself (the key's id included)."""
+        return {
             "sequence": self.sequence,
             "at": self.at.isoformat(),
             "actor": self.actor_id,
@@ -51,9 +86,12 @@ class AuditEvent(models.Model):
             "ip_address": self.ip_address,
             "changes": self.changes,
             "previous_hash": self.previous_hash,
+            "key_id": self.key_id,
         }
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def compute_hash(self) -> str:
+        """The seal under the event's own key (UnknownAuditKey if this server does not hold it)."""
+        return seal(self.payload(), self.key_id)
 
 
 GENESIS_HASH = "0" * 64

@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .context import current_ip
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, current_audit_key_id
 
 SENSITIVE_NAME_PARTS = ("password", "token", "key", "secret", "hash")
 
@@ -60,6 +60,7 @@ def audit_record(
             ip_address=ip_address or current_ip.get(),
             changes=changes or {},
             previous_hash=head.last_hash,
+            key_id=current_audit_key_id(),
         )
         event.hash = event.compute_hash()
         event.save(force_insert=True)

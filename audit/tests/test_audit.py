@@ -1,4 +1,4 @@
-"""The audit trail: a hash chain that `manage.py audit_verify` checks, append-only on PostgreSQL."""
+"""The audit trail: a keyed hash chain that `manage.py audit_verify` checks; see also test_tamper_evidence."""
 
 from contextlib import contextmanager
 from io import StringIO
@@ -10,33 +10,41 @@ from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tests.test_sign_in import code_for
-from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, current_audit_key_id
 from audit.services import audit_record
 from audit.verify import audit_chain_problems
 from organisation.tests.factories import PASSWORD, UserFactory, person
 
 pytestmark = pytest.mark.django_db
 
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="these triggers are PostgreSQL's")
 
 
 @contextmanager
 def tampering():
-    """Let a test change rows as an intruder with database access would (on PostgreSQL, past the trigger)."""
+    """Let a test change rows as an intruder who owns the database would: past the append-only triggers."""
     # Deferred foreign-key checks from the test's own inserts are run first: PostgreSQL
     # does not alter a table with pending trigger events.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    sqlite_triggers = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+        elif connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
+            sqlite_triggers = cursor.fetchall()
+            for name, _ in sqlite_triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
     try:
         yield
     finally:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for _, sql in sqlite_triggers:
+                cursor.execute(sql)
 
 
 @pytest.fixture
@@ -150,7 +158,7 @@ def test_an_inserted_row_with_a_forged_hash_is_found(chain):
     last = chain[-1]
     AuditEvent.objects.create(
         sequence=4, at=last.at, actor_name="mallory", action="sign_in",
-        previous_hash=last.hash, hash="f" * 64,
+        previous_hash=last.hash, hash="f" * 64, key_id=current_audit_key_id(),
     )
     _, problems = verify_fails()
     assert "event 4: its content does not match its seal (altered row)" in problems
@@ -159,7 +167,9 @@ def test_an_inserted_row_with_a_forged_hash_is_found(chain):
 
 def test_a_perfectly_forged_row_at_the_end_is_found_by_the_chain_head(chain):
     last = chain[-1]
-    forged = AuditEvent(sequence=4, at=last.at, actor_name="mallory", action="sign_in", previous_hash=last.hash)
+    # Forged by someone holding the key: only the chain head shows it.
+    forged = AuditEvent(sequence=4, at=last.at, actor_name="mallory", action="sign_in", previous_hash=last.hash,
+                        key_id=current_audit_key_id())
     forged.hash = forged.compute_hash()
     forged.save()
     _, problems = verify_fails()
@@ -171,7 +181,8 @@ def test_a_row_slipped_into_the_middle_is_found(chain):
     with tampering():
         # Make room after event 1 and slip a sealed row in, as someone rewriting history would.
         AuditEvent.objects.filter(sequence__gte=2).update(sequence=F("sequence") + 10)
-        forged = AuditEvent(sequence=2, at=first.at, actor_name="mallory", action="viewed", previous_hash=first.hash)
+        forged = AuditEvent(sequence=2, at=first.at, actor_name="mallory", action="viewed", previous_hash=first.hash,
+                            key_id=current_audit_key_id())
         forged.hash = forged.compute_hash()
         forged.save()
     _, problems = verify_fails()

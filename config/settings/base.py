@@ -4,11 +4,13 @@ Everything that differs between environments comes from an environment
 variable; production.py only tightens what the environment cannot express.
 """
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -286,6 +288,26 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "incidents.choices.ReviewStatus",
     },
 }
+
+# --- Audit trail (docs/decisions/0011) ------------------------------------
+# Each event is sealed with HMAC-SHA256 under a key held here, outside the database, so that
+# someone who can write to the database cannot recompute the chain. AUDIT_HMAC_KEYS is a JSON
+# object of key id -> secret; AUDIT_HMAC_KEY_ID names the one new events are sealed with. Old
+# keys stay in the object after a rotation, so that the events they sealed can still be checked.
+# The default key is for laptops and tests only: production refuses it.
+DEVELOPMENT_AUDIT_HMAC_KEYS = {"development": "insecure-development-audit-key-not-for-production"}
+try:
+    AUDIT_HMAC_KEYS = json.loads(os.environ["AUDIT_HMAC_KEYS"]) if os.environ.get("AUDIT_HMAC_KEYS") else DEVELOPMENT_AUDIT_HMAC_KEYS
+except ValueError as error:
+    raise ImproperlyConfigured(f'AUDIT_HMAC_KEYS must be a JSON object, e.g. {{"2026-12": "<secret>"}}: {error}') from None
+if not isinstance(AUDIT_HMAC_KEYS, dict) or not all(isinstance(v, str) and v for v in AUDIT_HMAC_KEYS.values()):
+    raise ImproperlyConfigured("AUDIT_HMAC_KEYS must be a JSON object of key id -> secret (text).")
+AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", next(iter(AUDIT_HMAC_KEYS), ""))
+# `manage.py audit_anchor` appends the chain head to this file; `audit_verify` checks the trail
+# against it. Keep it (or a copy) where the database's owner cannot rewrite it.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", BASE_DIR / "var" / "audit-anchors.jsonl"))
+# Only the test settings let `manage.py flush` empty the audit table (the database refuses otherwise).
+AUDIT_ALLOW_FLUSH = False
 
 # --- Background work ------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

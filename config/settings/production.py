@@ -56,3 +56,15 @@ if not (EMAIL_USE_TLS or EMAIL_USE_SSL) and EMAIL_HOST.strip().lower() not in TR
         f"Email to {EMAIL_HOST} would travel unencrypted: set EMAIL_USE_TLS=1 (or EMAIL_USE_SSL=1), "  # noqa: F405
         "or send through a relay on this machine (EMAIL_HOST=localhost)."
     )
+
+# The audit trail's seals need a key the database does not hold (docs/decisions/0011).
+if not os.environ.get("AUDIT_HMAC_KEYS", "").strip():
+    raise ImproperlyConfigured(
+        'Set AUDIT_HMAC_KEYS to a JSON object of key id -> secret, e.g. {"2026-12": "<at least 32 random characters>"}: '
+        "the audit trail's seals need a key held outside the database."
+    )
+for _key_id, _secret in AUDIT_HMAC_KEYS.items():  # noqa: F405 - from base
+    if len(_secret) < 32 or _secret in DEVELOPMENT_AUDIT_HMAC_KEYS.values():  # noqa: F405
+        raise ImproperlyConfigured(f"The audit key {_key_id!r} must be a random secret of at least 32 characters.")
+if AUDIT_HMAC_KEY_ID not in AUDIT_HMAC_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY_ID must name one of the keys in AUDIT_HMAC_KEYS (the one new events are sealed with).")

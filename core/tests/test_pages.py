@@ -233,6 +233,7 @@ PRODUCTION_ENV = {
     "DEFAULT_FROM_EMAIL": "serious-incidents@example.org",
     "SERIOUS_INCIDENT_MAILBOX": "serious.incidents@example.org",
     "EMAIL_USE_TLS": "1",
+    "AUDIT_HMAC_KEYS": '{"2026-12": "a-test-audit-key-of-more-than-thirty-two-characters"}',
 }
 
 

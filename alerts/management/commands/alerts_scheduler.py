@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from alerts.tasks import recover_deliveries, send_reminders
+from audit.tasks import anchor_audit_chain
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 send_reminders.enqueue()
                 recover_deliveries.enqueue()
+                anchor_audit_chain.enqueue()  # anchors only once a day (audit_anchor --if-due)
             if options["once"]:
                 return
             time.sleep(options["interval"])
