@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "accounts.middleware.VerifiedLoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 in words, not Django's bare "Bad Request" (decision 0009).
+    "core.request_limits.RequestSizeLimitMiddleware",
     # Last, so that it sees every authentication failure.
     "axes.middleware.AxesMiddleware",
 ]
@@ -169,6 +171,10 @@ STATICFILES_DIRS = [
 # /assets/...; the package's dist folder holds exactly that "assets" folder.
 WHITENOISE_ROOT = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 
+# A body's text (files aside) is read up to this, well above the largest form the fields' own limits
+# allow, so an over-long text is refused beside its field with all that was typed kept; beyond it,
+# core.request_limits answers 413 (docs/decisions/0009).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Word imports and attachments larger than this are refused beside the file field.
 DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
