@@ -53,6 +53,33 @@ class TokenForm(forms.Form):
         return token
 
 
+class EnrolmentCodeForm(forms.Form):
+    """The one-time code an administrator had emailed to the person, before a first authenticator is set up."""
+
+    code = forms.CharField(
+        label="Set-up code",
+        help_text="The 12-character code in the email 'your code to set up your authenticator app', for example ABCD-EFGH-JKMN.",
+        max_length=40,
+        error_messages={"required": "Enter the set-up code from your email"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters",
+                                      "class": "govuk-input--width-10"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.label_size = "s"
+        self.helper.add_input(Submit("submit", "Continue"))
+
+    def clean_code(self) -> str:
+        from .services import ENROLMENT_CODE_ALPHABET, ENROLMENT_CODE_LENGTH, normalise_enrolment_code
+
+        code = normalise_enrolment_code(self.cleaned_data["code"])
+        if len(code) != ENROLMENT_CODE_LENGTH or any(ch not in ENROLMENT_CODE_ALPHABET for ch in code):
+            raise forms.ValidationError("The set-up code is 12 letters and numbers, as in the email")
+        return code
+
+
 class ChangePasswordForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-in/set-up-authenticator/", views.set_up_authenticator, name="set_up_authenticator"),
     path("sign-out/", views.sign_out, name="logout"),
     path("account/password/", views.change_password, name="change_password"),
+    path("account/api-tokens/", views.api_tokens, name="api_tokens"),
 ]

@@ -390,9 +390,13 @@ def test_idle_timeout_follows_the_setting(client, manager):
 
 
 def test_person_without_an_authenticator_sets_one_up_and_signs_in(client):
+    from accounts.tests.test_enrolment import enter_enrolment_code, issue_enrolment_code
+
     newcomer = UserFactory()
+    code = issue_enrolment_code(newcomer)
     response = enter_password(client, newcomer)
     assert response["Location"] == SET_UP
+    assert enter_enrolment_code(client, code)["Location"] == SET_UP
     page = client.get(SET_UP)
     assert page.status_code == 200
     content = page.content.decode()

@@ -284,34 +284,36 @@ def test_every_admin_is_audited():
 
     registered = admin.site._registry
     # Ours and those of Django and the packages: groups, TOTP devices, API tokens, lockouts.
-    assert {"accounts.User", "organisation.RoleAssignment", "auth.Group", "otp_totp.TOTPDevice", "authtoken.TokenProxy"} <= {
+    assert {"accounts.User", "organisation.RoleAssignment", "auth.Group", "otp_totp.TOTPDevice", "accounts.ApiToken"} <= {
         model._meta.label for model in registered
     }
     assert [model._meta.label for model, model_admin in registered.items() if not isinstance(model_admin, AuditedAdminMixin)] == []
 
 
 def test_issuing_an_api_token_in_the_admin_is_audited_without_its_key(staff_client, administrator):
-    from rest_framework.authtoken.models import Token
+    from accounts.models import ApiToken
+    from accounts.services import api_token_collect
+    from accounts.tests.factories import api_token_issue
 
     holder = person(Role.CMT_MEMBER, username="token_holder")
-    response = staff_client.post("/admin/authtoken/tokenproxy/add/", {"user": holder.pk})
+    response = staff_client.post("/admin/accounts/apitoken/add/", {"user": holder.pk, "purpose": "A script"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    token = Token.objects.get(user=holder)
-    events = [e for e in admin_events() if e.action == "admin.authtoken.tokenproxy.create"]
+    token = ApiToken.objects.get(user=holder)
+    events = list(AuditEvent.objects.filter(action="api_token.issue"))
     assert len(events) == 1
     assert events[0].actor == administrator
-    assert token.key not in json.dumps(events[0].changes)
-    assert token.key not in events[0].object_id + events[0].object_repr
-    assert (events[0].object_id, events[0].object_repr) == (f"user-{holder.pk}", f"Token of {holder}")
-    # Nor when the token goes, with its holder or on its own.
+    assert (events[0].object_id, events[0].object_repr) == (str(token.pk), f"API token {token.prefix} of {holder}")
+    key = api_token_collect(actor=holder, token_id=token.pk)
+    # Nor when the token goes, revoked or deleted.
     other = person(Role.CMT_MEMBER, username="leaver")
-    leaving_key = Token.objects.create(user=other).key
-    response = staff_client.post(f"/admin/accounts/user/{other.pk}/delete/", {"post": "yes"})
+    leaving_key = api_token_issue(other)
+    leaving = ApiToken.objects.get(user=other)
+    response = staff_client.post(f"/admin/accounts/apitoken/{leaving.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    response = staff_client.post(f"/admin/authtoken/tokenproxy/{token.key}/delete/", {"post": "yes"})
+    response = staff_client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
     assert response.status_code == 302
     stored = json.dumps([[e.object_id, e.object_repr, e.changes] for e in AuditEvent.objects.all()])
-    assert token.key not in stored and leaving_key not in stored
+    assert key not in stored and leaving_key not in stored
 
 
 def test_unlocking_a_locked_out_person_in_the_admin_is_audited(staff_client):

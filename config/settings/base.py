@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "csp",
     "rules",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "crispy_forms",
@@ -193,6 +192,11 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # (the demo organisation switches it off; production cannot, see production.py).
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = SERVICE_NAME
+# A person's API token expires this many days after an administrator issues it (docs/decisions/0010).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "90"))
+# A first authenticator is set up with the password and a one-time code emailed to the person,
+# valid this many hours (docs/decisions/0010).
+ENROLMENT_CODE_LIFETIME_HOURS = int(os.environ.get("ENROLMENT_CODE_LIFETIME_HOURS", "72"))
 
 # Sign-in throttling (core/throttling.py): AXES_FAILURE_LIMIT wrong passwords for one person
 # from one address lock that person at that address only (a stranger cannot lock someone out
@@ -240,7 +244,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # A person's API token, kept hashed, expiring (docs/decisions/0010).
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -280,7 +285,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["core.api.IsPersonOrSystem"],
     "SERVE_AUTHENTICATION": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "intake.api.authentication.SourceTokenAuthentication",
     ],
     # Served from this site: the CSP allows no third-party scripts.

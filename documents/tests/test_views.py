@@ -408,12 +408,13 @@ class TestAttachments:
 
 class TestApi:
     def test_word_and_pdf_through_the_api_with_a_token(self, org):
-        from rest_framework.authtoken.models import Token
         from rest_framework.test import APIClient
+
+        from accounts.tests.factories import api_token_issue
 
         incident = incident_at(org, Stage.ACTIONS)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=org.people[CEO]).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(org.people[CEO])}")
         word = client.get(f"/api/incidents/{incident.pk}/document.docx")
         assert_download(word, "application/vnd.openxmlformats")
         assert incident.reference in docx_text(word.content)
@@ -422,7 +423,7 @@ class TestApi:
         assert AuditEvent.objects.filter(action="incident.download_pdf", actor=org.people[CEO]).exists()
 
         outsider = APIClient()
-        outsider.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=org.other[AD]).key}")
+        outsider.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(org.other[AD])}")
         assert outsider.get(f"/api/incidents/{incident.pk}/document.docx").status_code == 404
         assert outsider.get(f"/api/incidents/{incident.pk}/document.pdf").status_code == 404
         assert APIClient().get(f"/api/incidents/{incident.pk}/document.pdf").status_code in (401, 403)

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tests.factories import api_token_issue
 from conftest import sign_in
 from incidents.api.serializers import API_STEPS
 from incidents.choices import ActionStatus, Decision, Proposal, Stage
@@ -25,8 +25,7 @@ LM, AD, OD, CEO, CMT, NIS, BOARD = (
 def api(user) -> APIClient:
     """A client authenticated with the person's token, as another system would be."""
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user)}")
     return client
 
 

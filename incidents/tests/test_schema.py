@@ -17,9 +17,9 @@ from hypothesis import (  # noqa: E402
     settings,
     strategies as st,  # noqa: E402
 )
-from rest_framework.authtoken.models import Token  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
+from accounts.tests.factories import api_token_issue  # noqa: E402
 from incidents.choices import Decision, Stage  # noqa: E402
 from incidents.models import Action, Incident  # noqa: E402
 from incidents.tests.factories import incident_at, requested_action  # noqa: E402
@@ -73,8 +73,7 @@ def connection_kept_open():
 def test_no_input_makes_a_server_error(org, role, connection_kept_open):
     from config.wsgi import application
 
-    token, _ = Token.objects.get_or_create(user=org.people[role])
-    headers = {"Authorization": f"Token {token.key}"}
+    headers = {"Authorization": f"Token {api_token_issue(org.people[role])}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application, headers=headers)
     incident_ids = _records(org)
     action_ids = list(Action.objects.values_list("pk", flat=True))
