@@ -1,7 +1,9 @@
 """Files kept with a SIN: attachments to the notification or its CR1, and Word forms imported (2.8).
 
 Files are stored under a name the server chooses, never the name they came
-with, and are read only through a view that checks visibility.
+with, and are read only through a view that checks visibility. Every file is
+scanned for viruses when it arrives (documents/scanning.py); one that could
+not be scanned then is kept but held, not downloadable, until it has been.
 """
 
 import uuid
@@ -44,8 +46,25 @@ class Attachment(models.Model):
     # For an imported form: which fields were read, which were empty and which could not be taken.
     import_report = models.JSONField(default=dict, blank=True)
 
+    class ScanStatus(models.TextChoices):
+        CLEAN = "clean", "Scanned for viruses: none found"
+        PENDING = "pending", "Not yet scanned for viruses"
+        INFECTED = "infected", "A virus was found: the file has been removed"
+        UNCHECKED = "unchecked", "Not scanned: no virus scanner is set up"
+
+    # Files held before scanning existed are scanned by `manage.py documents_rescan`.
+    scan_status = models.CharField(max_length=20, choices=ScanStatus.choices, default=ScanStatus.PENDING)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    # The signature found, or why the last scan could not be done.
+    scan_detail = models.CharField(max_length=200, blank=True)
+
     class Meta:
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def downloadable(self) -> bool:
+        """Scanned clean (or, without a scanner, development and tests only): a held or infected file is never served."""
+        return self.scan_status in (self.ScanStatus.CLEAN, self.ScanStatus.UNCHECKED)

@@ -33,7 +33,15 @@ MAX_ZIP_ENTRIES = 1000
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d %m %Y"]
 
-MACROS = "The Word document contains macros. Save it as a Word document (.docx) without macros, and upload it again."
+MACROS = (
+    "The Word document contains macros or embedded objects. Save it as a Word document (.docx) without them, "
+    "and upload it again."
+)
+# Content types of macros and active content, whatever the part is called (vbaProject.bin renamed
+# vbaData.bin is still a VBA project): .docm main parts, VBA projects and their data, ActiveX.
+ACTIVE_CONTENT_TYPES = (b"macroenabled", b"vbaproject", b"vbadata", b"activex", b"oleobject", b"keymapcustomizations")
+OLE_SIGNATURE = OLE_MAGIC[:4]  # D0 CF 11 E0: a compound file (a VBA project, an embedded object), whatever its name
+MAX_NESTED_PACKAGES = 2
 NOT_WORD = "The file is not a Word document (.docx). Download the blank SIN form, complete it in Word and upload that."
 DAMAGED = "The Word document could not be opened: it may be damaged or incomplete. Save it again in Word and upload it again."
 
@@ -74,15 +82,45 @@ def check_container(data: bytes) -> None:
             if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
                 raise DocumentImportError("The Word document is too large once opened. Remove pictures or attachments from it and try again.")
             names = {e.filename for e in entries}
-            content_types = archive.read("[Content_Types].xml")[:200_000] if "[Content_Types].xml" in names else b""
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                raise DocumentImportError(NOT_WORD)
+            if _has_active_content(archive):
+                raise DocumentImportError(MACROS)
     except DocumentImportError:
         raise
     except Exception as error:  # BadZipFile, truncated central directory, bad offsets...
         raise DocumentImportError(DAMAGED) from error
-    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-        raise DocumentImportError(NOT_WORD)
-    if b"macroenabled" in content_types.lower() or any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise DocumentImportError(MACROS)
+
+
+def _declared_content_types(archive: zipfile.ZipFile) -> list[bytes]:
+    """Every ContentType in [Content_Types].xml, lower-cased (read as text: no XML parser for untrusted input)."""
+    try:
+        declared = archive.read("[Content_Types].xml")[:200_000]
+    except KeyError:
+        return []
+    return [value.lower() for value in re.findall(rb"""ContentType\s*=\s*["']([^"']*)["']""", declared)]
+
+
+def _has_active_content(archive: zipfile.ZipFile, depth: int = 0) -> bool:
+    """Macros or embedded objects, found by what the package declares and by what its parts hold, never by their names.
+
+    Any part that is a compound file (a VBA project, an OLE object) counts, whatever it is
+    called or declared as; a package inside the package (an embedded workbook) is looked into too.
+    """
+    if any(marker in content_type for content_type in _declared_content_types(archive) for marker in ACTIVE_CONTENT_TYPES):
+        return True
+    for entry in archive.infolist():
+        if entry.is_dir():
+            continue
+        with archive.open(entry) as part:
+            start = part.read(4)
+        if start == OLE_SIGNATURE:
+            return True
+        if start == ZIP_MAGIC and depth < MAX_NESTED_PACKAGES:
+            with zipfile.ZipFile(io.BytesIO(archive.read(entry))) as inner:
+                if _has_active_content(inner, depth + 1):
+                    return True
+    return False
 
 
 def _parse_date(text: str) -> date | None:

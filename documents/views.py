@@ -143,7 +143,8 @@ def import_form(request):
         except BusinessRuleError as error:
             form.add_error("place", error.message)
         else:
-            messages.success(request, "The form was imported as a draft. Check what was read, then complete the draft.")
+            messages.success(request, "The form was imported as a draft. Check what was read, then complete the draft."
+                             + _file_notes(attachment))
             return redirect("documents:import_result", pk=attachment.pk)
     return render(request, "documents/import_form.html", {"form": form})
 
@@ -180,18 +181,30 @@ def attachments(request, pk: int):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
-            services.attachment_add(actor=request.user, incident_id=incident.pk, name=safe_filename(form.cleaned_data["file"].name),
-                                    data=form.file_bytes, purpose=form.cleaned_data.get("purpose") or Attachment.Purpose.INCIDENT)
+            attachment = services.attachment_add(
+                actor=request.user, incident_id=incident.pk, name=safe_filename(form.cleaned_data["file"].name),
+                data=form.file_bytes, purpose=form.cleaned_data.get("purpose") or Attachment.Purpose.INCIDENT)
         except ValidationError as error:
             form.add_error("file", "; ".join(error.messages))
         except BusinessRuleError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "The file has been added.")
+            messages.success(request, "The file has been added." + _file_notes(attachment))
             return redirect("documents:attachments", pk=incident.pk)
     return render(request, "documents/attachments.html", {
         "incident": incident, "files": attachments_of(request.user, incident), "form": form,
     })
+
+
+def _file_notes(attachment: Attachment) -> str:
+    """What the person should know about a file just kept: links removed, or a scan still to come."""
+    notes = ""
+    for removed in getattr(attachment, "removed_links", []):
+        notes += f" {removed[0].upper()}{removed[1:]} was removed from it, so that Word does not fetch it."
+    if attachment.scan_status == Attachment.ScanStatus.PENDING:
+        notes += (" The virus scanner could not be reached, so the file has not been scanned yet:"
+                  " it can be downloaded once it has been.")
+    return notes
 
 
 @require_GET
@@ -200,6 +213,9 @@ def attachment_download(request, pk: int):
     incident = select_incident_detail(request.user, attachment.incident_id)
     if attachment.purpose == Attachment.Purpose.CASE_REVIEW and not case_review_visible(request.user, incident, incident.review):
         raise Http404
+    if not attachment.downloadable:
+        # Held (not yet scanned) or found infected: never served.
+        return render(request, "documents/attachment_held.html", {"attachment": attachment, "incident": incident}, status=409)
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as error:

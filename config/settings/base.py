@@ -177,6 +177,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Word imports and attachments larger than this are refused beside the file field.
 DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# The virus scanner (ClamAV's clamd, documents/scanning.py): a unix socket, or a host and port.
+# Neither set: no scanning (development and tests); production refuses to start so.
+# clamd's StreamMaxLength must be larger than DOCUMENT_MAX_UPLOAD_BYTES.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))
 
 # --- Sessions and sign-in -------------------------------------------------
 SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("SESSION_IDLE_TIMEOUT_SECONDS", str(30 * 60)))

@@ -68,3 +68,7 @@ for _key_id, _secret in AUDIT_HMAC_KEYS.items():  # noqa: F405 - from base
         raise ImproperlyConfigured(f"The audit key {_key_id!r} must be a random secret of at least 32 characters.")
 if AUDIT_HMAC_KEY_ID not in AUDIT_HMAC_KEYS:  # noqa: F405
     raise ImproperlyConfigured("AUDIT_HMAC_KEY_ID must name one of the keys in AUDIT_HMAC_KEYS (the one new events are sealed with).")
+
+# Every file people send is scanned for viruses (documents/scanning.py).
+if not (CLAMD_SOCKET or CLAMD_HOST):  # noqa: F405 - from base
+    raise ImproperlyConfigured("Set CLAMD_SOCKET (or CLAMD_HOST and CLAMD_PORT): every uploaded file must be scanned for viruses.")

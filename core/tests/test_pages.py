@@ -234,6 +234,7 @@ PRODUCTION_ENV = {
     "SERIOUS_INCIDENT_MAILBOX": "serious.incidents@example.org",
     "EMAIL_USE_TLS": "1",
     "AUDIT_HMAC_KEYS": '{"2026-12": "a-test-audit-key-of-more-than-thirty-two-characters"}',
+    "CLAMD_SOCKET": "/run/clamav/clamd.ctl",
 }
 
 
