@@ -25,5 +25,8 @@ REST_FRAMEWORK = {
 # The test runner empties the database between transactional tests; the audit table's
 # triggers let only this flush through (audit/management/commands/flush.py).
 AUDIT_ALLOW_FLUSH = True
-# Never the development file; the tests that anchor point it at a file of their own.
-AUDIT_ANCHOR_FILE = Path(tempfile.gettempdir()) / f"sin-test-audit-anchors-{os.getpid()}.jsonl"  # noqa: F405
+# Never the development file; the tests that anchor point it at a file of their own (a command
+# they run in another process, through the environment).
+AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("AUDIT_ANCHOR_FILE") or Path(tempfile.gettempdir()) / f"sin-test-audit-anchors-{os.getpid()}.jsonl"  # noqa: F405
+)
