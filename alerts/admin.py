@@ -6,7 +6,8 @@ and body, an incident's title and an action's description can all quote it
 ("You own a new action: Visit J.W. weekly", the title of a briefing for the
 Chair only). So these pages show who was told, why, when, what happened to it
 (status, attempts, the last error: an SMTP error never carries the body) and
-the incident's reference; never the words, and nothing is searchable by them.
+the subject's reference (a SIN's, or an action's SIN's); never the words, and
+nothing is searchable by them.
 """
 
 from django.contrib import admin, messages
@@ -52,7 +53,7 @@ class WithoutContentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return self.fields
 
     def record_label(self, obj) -> str:
-        return f"{obj._meta.verbose_name.capitalize()} {obj.pk} about {obj.incident}"
+        return f"{obj._meta.verbose_name.capitalize()} {obj.pk} about {obj.reference}"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -66,6 +67,11 @@ class WithoutContentAdmin(AuditedAdminMixin, admin.ModelAdmin):
             label = self.record_label(obj)
             extra_context = {**(extra_context or {}), "title": f"Change history: {label}", "object": NamedRecord(obj.pk, label)}
         return super().history_view(request, object_id, extra_context)
+
+    @admin.display(description="About")
+    def about_kind(self, obj) -> str:
+        """What kind of record it is about, and its number: an action is named by number, never its description."""
+        return f"{obj.about_type.name.capitalize()} {obj.about_id}"
 
     def has_add_permission(self, request):
         return False
@@ -82,17 +88,17 @@ class WithoutContentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class EmailDeliveryAdmin(WithoutContentAdmin):
     """Every email of every alert: to whom, why, what happened to it, and a way to send it again."""
 
-    list_display = ["created_at", "incident", "to_address", "reason", "status", "attempts", "sent_at", "short_error"]
+    list_display = ["created_at", "reference", "about_kind", "to_address", "reason", "status", "attempts", "sent_at", "short_error"]
     list_filter = ["status", "reason", "is_mailbox_copy"]
-    search_fields = ["to_address", "incident__reference", "last_error"]
+    search_fields = ["to_address", "reference", "last_error"]
     fields = [
-        "incident", "to_address", "is_mailbox_copy", "reason", "status", "attempts", "last_error",
+        "reference", "about_kind", "to_address", "is_mailbox_copy", "reason", "status", "attempts", "last_error",
         "created_at", "next_attempt_at", "claimed_at", "sent_at", "message_id",
     ]
     actions = ["resend"]
 
     def record_label(self, obj) -> str:
-        return f"Email {obj.pk} about {obj.incident} to {obj.to_address}"
+        return f"Email {obj.pk} about {obj.reference} to {obj.to_address}"
 
     @admin.display(description="Last error")
     def short_error(self, obj):
@@ -115,27 +121,23 @@ class EmailDeliveryAdmin(WithoutContentAdmin):
 class ReminderAdmin(WithoutContentAdmin):
     """Reminders and escalations sent. An action is named by its number: its description may name a child."""
 
-    list_display = ["sent_at", "incident", "action_number", "kind", "stage", "due_date"]
+    list_display = ["sent_at", "reference", "about_kind", "kind", "stage", "due_date"]
     list_filter = ["kind"]
-    fields = ["incident", "action_number", "stage", "due_date", "kind", "sent_at"]
-
-    @admin.display(description="Action")
-    def action_number(self, obj):
-        return f"Action {obj.action_id}" if obj.action_id else "—"
+    fields = ["reference", "about_kind", "stage", "due_date", "kind", "sent_at"]
 
 
 @admin.register(Notification)
 class NotificationAdmin(WithoutContentAdmin):
     """Who was told what kind of thing about which incident, and whether they read it; not the message."""
 
-    list_display = ["created_at", "recipient", "incident", "reason", "read_at", "email_status"]
+    list_display = ["created_at", "recipient", "reference", "about_kind", "reason", "read_at", "email_status"]
     list_filter = ["reason"]
-    search_fields = ["recipient__username", "recipient__first_name", "recipient__last_name", "incident__reference"]
-    fields = ["recipient", "incident", "reason", "created_at", "read_at", "email_status"]
-    list_select_related = ["recipient", "incident", "email"]
+    search_fields = ["recipient__username", "recipient__first_name", "recipient__last_name", "reference"]
+    fields = ["recipient", "reference", "about_kind", "reason", "created_at", "read_at", "email_status"]
+    list_select_related = ["recipient", "email", "about_type"]
 
     def record_label(self, obj) -> str:
-        return f"Notification {obj.pk} about {obj.incident} to {obj.recipient}"
+        return f"Notification {obj.pk} about {obj.reference} to {obj.recipient}"
 
     @admin.display(description="Email")
     def email_status(self, obj):

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from .models import AlertConfiguration, Notification
 
@@ -15,25 +14,25 @@ SUBJECTS = {
 }
 
 
-def compose(*, incident, reason: str, message: str, config: AlertConfiguration, link: str = "",
+def compose(*, subject, reason: str, message: str, config: AlertConfiguration, link: str = "",
             with_case_review: bool = False) -> dict:
-    """Subject, plain text and HTML for one alert.
+    """Subject line, plain text and HTML for one alert about `subject` (see alerts.models).
 
     A briefing's readers (the Board, the Chair) see nothing of the record but the
     briefing: their email names neither its stage nor its title, and leads to the briefing.
     """
-    reference = incident.reference or f"Draft {incident.pk}"
+    reference = subject.alert_reference
     briefing = reason == Notification.Reason.BRIEFING
     context = {
         "reference": reference,
-        "stage": "" if briefing else incident.get_stage_display(),
+        "stage": "" if briefing else subject.alert_stage,
         "message": message,
         "reason": Notification.Reason(reason).label,
-        "link": settings.SITE_URL.rstrip("/") + (link or reverse("incidents:detail", args=[incident.pk])),
+        "link": settings.SITE_URL.rstrip("/") + (link or subject.get_absolute_url()),
         "link_text": "Read the briefing" if briefing
         else "Read the completed case review (CR1)" if reason == Notification.Reason.CMT_REVIEW
         else "Open the record",
-        "title": incident.title if config.include_details and not briefing else "",
+        "title": subject.alert_title if config.include_details and not briefing else "",
         "service_name": settings.SERVICE_NAME,
         "with_case_review": with_case_review,
     }

@@ -1,15 +1,43 @@
-"""In-app notifications: what a person is told, or asked to do, when a step happens.
+"""In-app notifications, their emails and reminders: what a person is told, or asked to do, when a step happens.
 
 Written in the same transaction as the step that causes it (never from a
 signal), so that a step and its alerts commit together or not at all.
+
+An alert is about a subject of any app above this one (a SIN, an action, later
+a learning item): a generic relation, so this app imports none of them. A
+subject says what an alert needs of it, and nothing more:
+- `alert_reference`: its reference ("SIN-2026-0001"), kept on the row as sent;
+- `get_absolute_url()`: where the alert leads, unless the alert gives a link;
+- `alert_stage`: what awaits now, for the email ("" for none);
+- `alert_title`: a title for emails to secure mailboxes only ("" for none);
+- `alert_case_review_pdf()`: for a SIN, the paper with its CR1 (the mailbox copy of
+  the second Core CMT alert), or None.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
-class Notification(models.Model):
-    """One message to one person about one incident."""
+class AboutSubject(models.Model):
+    """What an alert is about: any record of an app above this one, and its reference as it was."""
+
+    about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    about_id = models.PositiveBigIntegerField()
+    about = GenericForeignKey("about_type", "about_id")
+    reference = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def set_about(self, subject) -> None:
+        self.about = subject
+        self.reference = (getattr(subject, "alert_reference", "") or "")[:40]
+
+
+class Notification(AboutSubject):
+    """One message to one person about one subject (a SIN, an action...)."""
 
     class Reason(models.TextChoices):
         ACT = "act", "Your action is needed"
@@ -19,18 +47,17 @@ class Notification(models.Model):
         BRIEFING = "briefing", "A briefing shared with you"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="notifications")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     message = models.CharField(max_length=300)
-    # Where the notification leads, when not to the incident itself (an action's
-    # owner may not read the record: their link is to the action).
+    # Where the notification leads: its subject's page, or another link (a briefing's
+    # readers see the briefing, not the record).
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["about_type", "about_id"], name="alerts_noti_about_t_idx")]
 
     def __str__(self) -> str:
         return self.message
@@ -70,7 +97,7 @@ class AlertConfiguration(models.Model):
         return config
 
 
-class EmailDelivery(models.Model):
+class EmailDelivery(AboutSubject):
     """One email to one address for one alert: what was sent, how often it was tried, what went wrong.
 
     Written in the same transaction as the step that causes it; a worker sends
@@ -84,7 +111,6 @@ class EmailDelivery(models.Model):
         FAILED = "failed", "Failed: needs attention"
 
     notification = models.OneToOneField(Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="email")
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="email_deliveries")
     reason = models.CharField(max_length=20, choices=Notification.Reason.choices)
     to_address = models.CharField(max_length=254)
     is_mailbox_copy = models.BooleanField(default=False)
@@ -103,25 +129,24 @@ class EmailDelivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "email deliveries"
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["about_type", "about_id"], name="alerts_emai_about_t_idx")]
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.to_address}"
 
 
-class Reminder(models.Model):
-    """A reminder or escalation sent for a step's deadline: one row each, so each is sent once only."""
+class Reminder(AboutSubject):
+    """A reminder or escalation sent for a deadline: one row each, so each is sent once only.
+
+    The subject is what is due: a SIN's step awaited at `stage`, an action ("action"), later a
+    learning item's action or check. Each app offers its due items (alerts.reminders).
+    """
 
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", "Due in 1 working day"
         DUE_TODAY = "due_today", "Due today"
         ESCALATED = "escalated", "Overdue: escalated"
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="reminders")
-    action = models.ForeignKey("incidents.Action", null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
-    # The action's id, or 0 for the incident's own step: part of the unique key
-    # (a NULL would let duplicates through on databases where NULLs are distinct).
-    action_key = models.BigIntegerField(default=0)
     stage = models.CharField(max_length=20)
     due_date = models.DateField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -131,10 +156,10 @@ class Reminder(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["incident", "action_key", "stage", "due_date", "kind"],
-                name="unique_reminder",
+                fields=["about_type", "about_id", "stage", "due_date", "kind"],
+                name="unique_reminder_of_subject",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.incident}: {self.get_kind_display()}"
+        return f"{self.reference}: {self.get_kind_display()}"

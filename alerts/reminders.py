@@ -5,23 +5,38 @@ on it; an overdue step is escalated to the next level (local manager > AD >
 OD > Core CMT). Each reminder is a Reminder row under a unique constraint,
 written in the same transaction as its notification, so however often (and
 however many at once) the job runs, each is sent once only.
+
+This app imports none of the apps whose deadlines it watches: each offers its
+due items (a `DueItem` each) through settings.SERVICE_FEATURES["due_items"].
 """
 
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core.working_days import add_working_days, is_working_day, working_day_on_or_before
-from incidents.choices import FINISHED_ACTION_STATUSES, Stage
-from incidents.models import Action, Incident
-from incidents.selectors import action_escalation_recipients, escalation_recipients, people_to_act
 
 from .models import Notification, Reminder
 from .services import notify
 
-OPEN_STAGES = [s for s in Stage if s not in (Stage.CLOSED, Stage.NOT_NOTIFIABLE)]
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something with a deadline: a SIN's step, an action. `subject` is what alerts are about."""
+
+    subject: Any
+    stage: str  # which of the subject's deadlines: a SIN's stage, "action"
+    due: date
+    to_act: Callable[[], list]  # who is reminded
+    escalate_to: Callable[[], list]  # who hears of it once it is overdue
+    what: str  # what is due, as an alert may say it ("Awaiting Assistant Director analysis", "your action")
+    # Said in the service only, never in an email: an action's description may name a child.
+    detail: str = field(default="")
 
 
 def _kind_for(due, today) -> str | None:
@@ -41,16 +56,42 @@ def _kind_for(due, today) -> str | None:
     return None
 
 
-def _send_once(*, incident, action, stage, due, kind, recipients, message, link="", email_message="") -> bool:
+def _messages(item: DueItem, kind: str) -> tuple[str, str]:
+    """The in-app message and the email's, which never carries the detail."""
+    if not item.detail:
+        if kind == Reminder.Kind.ESCALATED:
+            return f"Overdue since {item.due:%d %B %Y}: {item.what}. Escalated to you.", ""
+        when = "today" if kind == Reminder.Kind.DUE_TODAY else f"by {item.due:%d %B %Y}"
+        return f"Reminder: {item.what} is due {when}.", ""
+    # Something a person owns (an action): said to them, its detail in the service only.
+    if kind == Reminder.Kind.ESCALATED:
+        summary = f"{item.what[:1].upper()}{item.what[1:]} is overdue since {item.due:%d %B %Y}"
+    else:
+        summary = f"Reminder: your {item.what.removeprefix('an ').removeprefix('a ')} is due " + (
+            "today" if kind == Reminder.Kind.DUE_TODAY else item.due.strftime("%d %B %Y"))
+    return f"{summary}: {item.detail[:150]}", f"{summary}. Sign in to read it."
+
+
+def _send_once(item: DueItem, kind: str) -> bool:
+    recipients = list(item.escalate_to() if kind == Reminder.Kind.ESCALATED else item.to_act())
+    message, email_message = _messages(item, kind)
     try:
         with transaction.atomic():
-            Reminder.objects.create(incident=incident, action=action, action_key=action.pk if action else 0,
-                                    stage=stage, due_date=due, kind=kind)
-            notify(recipients=recipients, incident=incident, reason=Notification.Reason.ACT, message=message, link=link,
+            reminder = Reminder(stage=item.stage, due_date=item.due, kind=kind)
+            reminder.set_about(item.subject)
+            reminder.save()
+            notify(recipients=recipients, subject=item.subject, reason=Notification.Reason.ACT, message=message,
                    email_message=email_message)
     except IntegrityError:
         return False  # sent already, by an earlier or a concurrent run
     return True
+
+
+def _due_items(horizon: date):
+    from django.conf import settings
+
+    for path in settings.SERVICE_FEATURES.get("due_items", ()):
+        yield from import_string(path)(horizon)
 
 
 def reminders_send(today=None) -> int:
@@ -61,39 +102,8 @@ def reminders_send(today=None) -> int:
     # Up to the next working day, and the weekend or holiday after it (reminded as that working day).
     horizon = add_working_days(today, 2) - timedelta(days=1)
     sent = 0
-    incidents = Incident.objects.filter(stage__in=OPEN_STAGES, stage_due__isnull=False, stage_due__lte=horizon).select_related(
-        "team", "service_area", "region", "function", "author"
-    )
-    for incident in incidents:
-        kind = _kind_for(incident.stage_due, today)
-        if kind is None:
-            continue
-        label = incident.get_stage_display()
-        if kind == Reminder.Kind.ESCALATED:
-            recipients = list(escalation_recipients(incident))
-            message = f"Overdue since {incident.stage_due:%d %B %Y}: {label}. Escalated to you."
-        else:
-            recipients = list(people_to_act(incident))
-            when = "today" if kind == Reminder.Kind.DUE_TODAY else f"by {incident.stage_due:%d %B %Y}"
-            message = f"Reminder: {label} is due {when}."
-        sent += _send_once(incident=incident, action=None, stage=incident.stage, due=incident.stage_due, kind=kind,
-                           recipients=recipients, message=message)
-    actions = Action.objects.exclude(status__in=FINISHED_ACTION_STATUSES).filter(
-        due_date__lte=horizon, incident__stage__in=OPEN_STAGES
-    ).select_related("incident", "owner")
-    for action in actions:
-        kind = _kind_for(action.due_date, today)
-        if kind is None:
-            continue
-        if kind == Reminder.Kind.ESCALATED:
-            recipients = action_escalation_recipients(action)
-            summary = f"An action is overdue since {action.due_date:%d %B %Y}"
-        else:
-            recipients = [action.owner]
-            summary = f"Reminder: your action is due {'today' if kind == Reminder.Kind.DUE_TODAY else action.due_date.strftime('%d %B %Y')}"
-        # The description may name a child: in the service only, never in the email.
-        sent += _send_once(incident=action.incident, action=action, stage="action", due=action.due_date, kind=kind,
-                           recipients=list(recipients), message=f"{summary}: {action.description[:150]}",
-                           email_message=f"{summary}. Sign in to read it.",
-                           link=reverse("incidents:action_edit", args=[action.pk]))
+    for item in _due_items(horizon):
+        kind = _kind_for(item.due, today)
+        if kind is not None:
+            sent += _send_once(item, kind)
     return sent

@@ -3,7 +3,7 @@ from .models import Notification
 
 def notifications_for(user):
     """A person's own notifications, newest first; nobody reads another's."""
-    return Notification.objects.filter(recipient=user).select_related("incident")
+    return Notification.objects.filter(recipient=user)
 
 
 def unread_count(user) -> int:

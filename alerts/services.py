@@ -29,10 +29,11 @@ def _message_id(key: str) -> str:
     return f"<sin-alert-{key}@{domain}>"
 
 
-def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude=None, link: str = "",
+def notify(*, recipients: Iterable, subject, reason: str, message: str, exclude=None, link: str = "",
            email_message: str = "") -> list[Notification]:
     """One in-app notification and one email for each distinct recipient (less `exclude`, usually the actor).
 
+    `subject` is what the alert is about (a SIN, an action...: see alerts.models).
     A Core CMT alert also sends a copy to the serious incident mailbox. An email
     says `email_message` when given: a message quoting what someone wrote (an
     action's description, which may name a child) stays in the service.
@@ -42,24 +43,29 @@ def notify(*, recipients: Iterable, incident, reason: str, message: str, exclude
         if user is None or user.pk in seen or (exclude is not None and user.pk == exclude.pk):
             continue
         seen.add(user.pk)
-        rows.append(Notification(recipient=user, incident=incident, reason=reason, message=message[:300], link=link))
+        # Where it leads is kept with it: the subject's page, or the link given (a briefing, say).
+        row = Notification(recipient=user, reason=reason, message=message[:300], link=link or subject.get_absolute_url())
+        row.set_about(subject)
+        rows.append(row)
     notifications = Notification.objects.bulk_create(rows)
     config = AlertConfiguration.current()
     email_text = email_message or message
-    content = compose(incident=incident, reason=reason, message=email_text, config=config, link=link)
-    deliveries = [
-        EmailDelivery(notification=n, incident=incident, reason=reason, to_address=n.recipient.email,
-                      message_id=_message_id(f"n{n.pk}"), **content)
-        for n in notifications
-    ]
+    content = compose(subject=subject, reason=reason, message=email_text, config=config, link=link)
+    deliveries = []
+    for n in notifications:
+        delivery = EmailDelivery(notification=n, reason=reason, to_address=n.recipient.email, message_id=_message_id(f"n{n.pk}"), **content)
+        delivery.set_about(subject)
+        deliveries.append(delivery)
     if reason in CMT_REASONS and config.mailbox:
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
         mailbox_content = content
         if _carries_case_review(reason, config):
-            mailbox_content = compose(incident=incident, reason=reason, message=email_text, config=config, link=link,
+            mailbox_content = compose(subject=subject, reason=reason, message=email_text, config=config, link=link,
                                       with_case_review=True)
-        deliveries.append(EmailDelivery(incident=incident, reason=reason, to_address=config.mailbox, is_mailbox_copy=True,
-                                        message_id=_message_id(f"m{incident.pk}-{reason}-{stamp}"), **mailbox_content))
+        copy = EmailDelivery(reason=reason, to_address=config.mailbox, is_mailbox_copy=True,
+                             message_id=_message_id(f"m{subject.pk}-{reason}-{stamp}"), **mailbox_content)
+        copy.set_about(subject)
+        deliveries.append(copy)
     for delivery in deliveries:
         if not delivery.to_address:
             # Nothing to send to: recorded as failed at once, for an administrator to see and resend once an address is added.
@@ -103,12 +109,11 @@ def _carries_case_review(reason: str, config: AlertConfiguration) -> bool:
 
 def _attachments(delivery: EmailDelivery) -> list[tuple[str, bytes, str]]:
     """The SIN with its CR1 as a PDF: only to the serious incident mailbox, and only when an
-    administrator switched that on because the mailbox is secure. People's own inboxes never get it."""
+    administrator left that on because the mailbox is secure. People's own inboxes never get it."""
     if not delivery.is_mailbox_copy or not _carries_case_review(delivery.reason, AlertConfiguration.current()):
         return []
-    from documents.pdf import signed_off_paper_pdf
-
-    return [(f"{delivery.incident.reference}-CR1.pdf", signed_off_paper_pdf(delivery.incident), "application/pdf")]
+    paper = delivery.about.alert_case_review_pdf()
+    return [(f"{delivery.reference}-CR1.pdf", paper, "application/pdf")] if paper else []
 
 
 def delivery_send(*, delivery_id: int) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("incidents/", include("incidents.urls")),
+    path("actions/", include("actions.urls")),
     path("notifications/", include("alerts.urls")),
     path("admin/", admin.site.urls),
     path("api/intake/", include("intake.api.urls")),

@@ -86,14 +86,8 @@ class Audience(models.TextChoices):
     CHAIR = "chair", "The Chair only"
 
 
-class ActionStatus(models.TextChoices):
-    OPEN = "open", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CARRIED = "carried", "Carried into the Learning Portal"
-
-
-FINISHED_ACTION_STATUSES = frozenset({ActionStatus.DONE, ActionStatus.CARRIED})
+# An action's statuses belong to the actions app; SIN code reads them from here too.
+from actions.choices import FINISHED_ACTION_STATUSES, ActionStatus  # noqa: E402, F401
 
 
 class ReviewStatus(models.TextChoices):

@@ -20,13 +20,13 @@ overwritten: each step adds an IncidentEvent, and each decision a CeoDecision.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 
 from organisation.models import CorporateFunction, Region, ServiceArea, Team
 
 from .choices import (
-    ActionStatus,
     Audience,
     Decision,
     Kind,
@@ -116,6 +116,11 @@ class Incident(models.Model):
     source_system = models.CharField(max_length=50, blank=True)
     source_reference = models.CharField(max_length=100, blank=True)
 
+    # The alerts about it go with it (alerts.models: about any subject).
+    notifications = GenericRelation("alerts.Notification", "about_id", "about_type", related_query_name="incident")
+    email_deliveries = GenericRelation("alerts.EmailDelivery", "about_id", "about_type", related_query_name="incident")
+    reminders = GenericRelation("alerts.Reminder", "about_id", "about_type", related_query_name="incident")
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["stage", "region"]), models.Index(fields=["created_at"])]
@@ -140,6 +145,24 @@ class Incident(models.Model):
     @property
     def place(self):
         return self.team or self.service_area or self.function
+
+    # What an alert about a SIN says of it (alerts.models).
+    @property
+    def alert_reference(self) -> str:
+        return self.display_reference
+
+    @property
+    def alert_stage(self) -> str:
+        return self.get_stage_display()
+
+    @property
+    def alert_title(self) -> str:
+        return self.title
+
+    def alert_case_review_pdf(self) -> bytes | None:
+        from documents.pdf import signed_off_paper_pdf
+
+        return signed_off_paper_pdf(self)
 
 
 class IncidentEvent(models.Model):
@@ -258,27 +281,6 @@ class CaseReview(models.Model):
         return f"CR1 for {self.incident}"
 
 
-class Action(models.Model):
-    """An action arising from a SIN: owner, due date, status and evidence; the AD is accountable (2.7)."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions")
-    due_date = models.DateField()
-    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    evidence = models.TextField("Evidence of completion", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        ordering = ["due_date", "id"]
-
-    def __str__(self) -> str:
-        return self.description[:80]
-
-
 class DeadlineSetting(models.Model):
     """How many working days the step awaited at a stage may take; set by an administrator.
 
@@ -293,3 +295,7 @@ class DeadlineSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()}: {self.working_days} working days"
+
+
+# An action of a SIN lives in the actions app (of a SIN or a learning item); read here too.
+from actions.models import Action  # noqa: E402, F401

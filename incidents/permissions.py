@@ -99,18 +99,6 @@ def may_read_case_review(user, incident) -> bool:
     return review.status == ReviewStatus.SUBMITTED and is_operational_service_director(user, incident)
 
 
-@rules.predicate
-def is_action_owner(user, action) -> bool:
-    return action is not None and action.owner_id == user.pk
-
-
-@rules.predicate
-def is_accountable_for_action(user, action) -> bool:
-    return action is not None and (
-        is_ad_of_incident(user, action.incident) or is_hop_of_incident(user, action.incident)
-    )
-
-
 rules.add_perm("incidents.create_case", may_write_case_sin)
 rules.add_perm("incidents.create_non_case", may_write_non_case_sin)
 rules.add_perm("incidents.edit_draft", is_author)
@@ -126,5 +114,4 @@ rules.add_perm("incidents.read_case_review", is_case & may_read_case_review)
 rules.add_perm("incidents.sign_off_case_review", is_case & is_operational_service_director & ~is_reviewer_of_incident)
 rules.add_perm("incidents.add_action", is_ceo | is_ad_of_incident | is_od_of_incident | is_hop_of_incident)
 rules.add_perm("incidents.record_learning", is_ad_of_incident | is_od_of_incident | is_hop_of_incident | is_reviewer_of_incident)
-rules.add_perm("incidents.update_action", is_action_owner | is_accountable_for_action)
 rules.add_perm("incidents.close", is_ad_of_incident | is_hop_of_incident)

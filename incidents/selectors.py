@@ -16,11 +16,14 @@ An administrator reads no incident by virtue of that role.
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
+from actions.selectors import actions_awaiting, actions_visible_to
 from organisation.choices import Role
 from organisation.selectors import access_for
 
-from .choices import FINISHED_ACTION_STATUSES, Audience, Stage
+from .choices import Audience, Stage
 from .models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
+
+__all__ = ["actions_awaiting", "actions_visible_to"]  # the actions app's, read by the SIN pages and API
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:
@@ -144,25 +147,6 @@ def incidents_awaiting_action(user) -> QuerySet[Incident]:
     return incident_list(user).filter(awaiting_action_filter(user)).order_by("stage_due", "created_at")
 
 
-def actions_visible_to(user) -> QuerySet[Action]:
-    """The actions on incidents the person sees, and the actions they own.
-
-    An owner may be someone who does not read the record (a Learning and
-    Development or Policy lead): they still see and update their own action.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Action.objects.none()
-    return Action.objects.filter(Q(incident__in=incidents_visible_to(user)) | Q(owner=user))
-
-
-def actions_awaiting(user) -> QuerySet[Action]:
-    return (
-        actions_visible_to(user).filter(owner=user)
-        .exclude(status__in=FINISHED_ACTION_STATUSES)
-        .select_related("incident", "incident__team", "incident__function", "incident__service_area")
-    )
-
-
 def home_sections_for(user) -> list[dict]:
     from .workflow import next_step_label
 
@@ -197,7 +181,7 @@ def home_sections_for(user) -> list[dict]:
                 {
                     "reference": action.incident.display_reference,
                     "url": action.incident.get_absolute_url() + "#actions" if action.incident_id in readable
-                    else reverse("incidents:action_edit", args=[action.pk]),
+                    else reverse("actions:edit", args=[action.pk]),
                     "what": action.description,
                     "place": action.incident.place,
                     "due": action.due_date,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.services import RequestedAction, action_create, action_errors, action_update
 from alerts.models import Notification
 from alerts.services import notify
 from audit.services import audit_record
@@ -58,7 +59,7 @@ from .models import (
 from .versions import CR1_FIELDS, FORM_FIELDS, cr1_values, sin_values, version_record
 from .workflow import ACTION_STAGES, transition_for
 
-__all__ = ["CR1_FIELDS", "FORM_FIELDS"]  # re-exported: forms, the API and documents read them here
+__all__ = ["CR1_FIELDS", "FORM_FIELDS", "RequestedAction", "action_update"]  # re-exported: the pages and the API read them here
 
 # Working days allowed for the step awaited at each stage, unless an
 # administrator set another number (Administration > Deadline settings).
@@ -331,14 +332,14 @@ def incident_submit(*, actor, incident_id: int, expected_version: int, answer: s
             event = _move(incident, actor=actor, step=Step.RESUBMIT if answering else step, to_stage=transition.to_stage,
                           text=answer if answering else "")
             version_record(incident=incident, event=event, form=SubmittedVersion.Form.SIN, values=sin_values(incident))
-            notify(recipients=_assistant_directors(incident), incident=incident, reason=Notification.Reason.ACT,
+            notify(recipients=_assistant_directors(incident), subject=incident, reason=Notification.Reason.ACT,
                    message="Your questions have been answered: the notification awaits your analysis and proposal again."
                    if answering else "A serious incident notification awaits your analysis and proposal.", exclude=actor)
         else:
             incident.notified_at = now
             event = _move(incident, actor=actor, step=step, to_stage=transition.to_stage)
             version_record(incident=incident, event=event, form=SubmittedVersion.Form.SIN, values=sin_values(incident))
-            notify(recipients=_cmt_and_ceo(), incident=incident, reason=Notification.Reason.CMT_INITIAL,
+            notify(recipients=_cmt_and_ceo(), subject=incident, reason=Notification.Reason.CMT_INITIAL,
                    message=f"Non-case serious incident {incident.reference}: Core CMT alert.", exclude=actor)
         return incident
 
@@ -356,7 +357,7 @@ def incident_ad_analyse(*, actor, incident_id: int, expected_version: int, analy
         if proposal not in Proposal.values:
             raise ValidationError({"proposal": "Select whether the incident meets the criteria to share with Core CMT"})
         _move(incident, actor=actor, step=Step.AD_ANALYSE, to_stage=Stage.WITH_OD, text=analysis, proposal=proposal)
-        notify(recipients=_operational_directors(incident), incident=incident, reason=Notification.Reason.ACT,
+        notify(recipients=_operational_directors(incident), subject=incident, reason=Notification.Reason.ACT,
                message="A serious incident notification awaits your sign-off.", exclude=actor)
         return incident
 
@@ -368,7 +369,7 @@ def incident_ad_return(*, actor, incident_id: int, expected_version: int, questi
         _require_stage(incident, Step.AD_RETURN)
         questions = _required_text(questions, "questions", "Enter your questions for the author")
         _move(incident, actor=actor, step=Step.AD_RETURN, to_stage=Stage.RETURNED, text=questions)
-        notify(recipients=[incident.author], incident=incident, reason=Notification.Reason.ACT,
+        notify(recipients=[incident.author], subject=incident, reason=Notification.Reason.ACT,
                message="Your serious incident notification was returned with questions.", exclude=actor)
         return incident
 
@@ -387,9 +388,9 @@ def incident_od_sign_off(*, actor, incident_id: int, expected_version: int, comm
         incident.review_commissioned_at = now
         _move(incident, actor=actor, step=Step.OD_SIGN_OFF, to_stage=Stage.CASE_REVIEW, text=(comment or "").strip())
         CaseReview.objects.create(incident=incident)
-        notify(recipients=_cmt_and_ceo(), incident=incident, reason=Notification.Reason.CMT_INITIAL,
+        notify(recipients=_cmt_and_ceo(), subject=incident, reason=Notification.Reason.CMT_INITIAL,
                message=f"Serious incident {incident.reference}: Core CMT alert at the initial stage.", exclude=actor)
-        notify(recipients=people_with_role(Role.NIS_REVIEWER), incident=incident, reason=Notification.Reason.ACT,
+        notify(recipients=people_with_role(Role.NIS_REVIEWER), subject=incident, reason=Notification.Reason.ACT,
                message="A case review (CR1) has been commissioned.", exclude=actor)
         return incident
 
@@ -401,7 +402,7 @@ def incident_od_return(*, actor, incident_id: int, expected_version: int, reason
         _require_stage(incident, Step.OD_RETURN)
         reason = _required_text(reason, "reason", "Enter what the Assistant Director should look at again")
         _move(incident, actor=actor, step=Step.OD_RETURN, to_stage=Stage.WITH_AD, text=reason)
-        notify(recipients=_assistant_directors(incident), incident=incident, reason=Notification.Reason.ACT,
+        notify(recipients=_assistant_directors(incident), subject=incident, reason=Notification.Reason.ACT,
                message="A serious incident notification was returned to you by the Operational Director.", exclude=actor)
         return incident
 
@@ -416,19 +417,12 @@ def incident_od_not_notifiable(*, actor, incident_id: int, expected_version: int
         _move(incident, actor=actor, step=Step.OD_NOT_NOTIFIABLE, to_stage=Stage.NOT_NOTIFIABLE, text=rationale)
         incident.stage_due = None
         incident.save(update_fields=["stage_due"])
-        notify(recipients=[incident.author, *_assistant_directors(incident)], incident=incident,
+        notify(recipients=[incident.author, *_assistant_directors(incident)], subject=incident,
                reason=Notification.Reason.INFO, message="Recorded as not meeting the serious incident criteria.", exclude=actor)
         return incident
 
 
 # --- CEO (2.4, 2.6) ------------------------------------------------------------
-
-
-@dataclass
-class RequestedAction:
-    description: str
-    owner: Any
-    due_date: date
 
 
 def _record_decision(incident, *, actor, decision, rationale, comments, is_final, briefing_title, briefing_text, action):
@@ -449,7 +443,7 @@ def _record_decision(incident, *, actor, decision, rationale, comments, is_final
     if decision == Decision.FURTHER_ACTION and action is None:
         errors["action_description"] = "Enter the further action requested from the local team"
     if action is not None:
-        errors = {**_action_errors(action), **errors}
+        errors = {**action_errors(action), **errors}
     if errors:
         raise ValidationError(errors)
     record = CeoDecision.objects.create(
@@ -467,7 +461,7 @@ def _record_decision(incident, *, actor, decision, rationale, comments, is_final
         if audience_role == Role.BOARD_MEMBER:
             recipients += list(people_with_role(Role.BOARD_MEMBER))
         # The email carries the reference and a link only: a briefing's title may describe the family.
-        notify(recipients=recipients, incident=incident, reason=Notification.Reason.BRIEFING,
+        notify(recipients=recipients, subject=incident, reason=Notification.Reason.BRIEFING,
                message=f"The CEO has shared a briefing with you: {briefing_title}", link=briefing.get_absolute_url(),
                email_message="The Chief Executive has shared a briefing with you. Sign in to read it.")
     if action is not None:
@@ -505,7 +499,7 @@ def incident_ceo_final_decide(*, actor, incident_id: int, expected_version: int,
               text=f"{record.get_decision_display()}: {record.rationale}" + (f"\n\n{record.comments}" if record.comments else ""),
               changes={"decision": decision})
         accountable = _assistant_directors(incident) if incident.service_area_id else people_with_role(Role.HEAD_OF_PROFESSION, function=incident.function_id)
-        notify(recipients=accountable, incident=incident, reason=Notification.Reason.ACT,
+        notify(recipients=accountable, subject=incident, reason=Notification.Reason.ACT,
                message="The CEO's final decision is recorded: see the actions through and close the incident.", exclude=actor)
         return record
 
@@ -543,7 +537,7 @@ def case_review_save(*, actor, incident_id: int, expected_version: int, values: 
             event = _move(incident, actor=actor, step=Step.CR1_SUBMIT, to_stage=Stage.CR1_SIGN_OFF, changes=changes)
             # The version sent for sign-off stays readable if it is returned and changed (2.5).
             version_record(incident=incident, event=event, form=SubmittedVersion.Form.CR1, values=cr1_values(review))
-            notify(recipients=_case_review_signers(incident), incident=incident, reason=Notification.Reason.ACT,
+            notify(recipients=_case_review_signers(incident), subject=incident, reason=Notification.Reason.ACT,
                    message="A case review (CR1) awaits your sign-off.", exclude=actor)
         else:
             incident.version += 1
@@ -562,7 +556,7 @@ def case_review_return(*, actor, incident_id: int, expected_version: int, reason
         review.status = ReviewStatus.DRAFT
         review.save(update_fields=["status"])
         _move(incident, actor=actor, step=Step.CR1_RETURN, to_stage=Stage.CASE_REVIEW, text=reason)
-        notify(recipients=[review.reviewer] if review.reviewer else people_with_role(Role.NIS_REVIEWER), incident=incident,
+        notify(recipients=[review.reviewer] if review.reviewer else people_with_role(Role.NIS_REVIEWER), subject=incident,
                reason=Notification.Reason.ACT, message="The case review (CR1) was returned to you.", exclude=actor)
         return review
 
@@ -583,7 +577,7 @@ def case_review_sign_off(*, actor, incident_id: int, expected_version: int, comm
         _move(incident, actor=actor, step=Step.CR1_SIGN_OFF, to_stage=Stage.FINAL_DECISION, text=(comment or "").strip())
         # 2.1: the second alert goes "with a copy of the completed ... CR1": each member's email links
         # to it on the record, and the mailbox's copy carries it as a PDF (alerts.services._attachments).
-        notify(recipients=_cmt_and_ceo(), incident=incident, reason=Notification.Reason.CMT_REVIEW,
+        notify(recipients=_cmt_and_ceo(), subject=incident, reason=Notification.Reason.CMT_REVIEW,
                message=f"Serious incident {incident.reference}: the case review (CR1) is complete. Read the completed CR1 on the record.",
                link=reverse("incidents:detail", args=[incident.pk]) + "#case-review", exclude=actor)
         return review
@@ -592,33 +586,11 @@ def case_review_sign_off(*, actor, incident_id: int, expected_version: int, comm
 # --- actions and closure (2.7) -------------------------------------------------------
 
 
-def _action_errors(action: RequestedAction) -> dict[str, str]:
-    """Everything wrong with a requested action, by field."""
-    errors = {}
-    if not (action.description or "").strip():
-        errors["action_description"] = "Enter the action"
-    if action.owner is None:
-        errors["action_owner"] = "Select who owns the action"
-    if action.due_date is None:
-        errors["action_due_date"] = "Enter the date the action is due"
-    elif action.due_date < timezone.localdate():
-        errors["action_due_date"] = "The due date must be today or in the future"
-    return errors
-
-
 def _create_action(incident: Incident, *, actor, action: RequestedAction) -> Action:
-    errors = _action_errors(action)
-    if errors:
-        raise ValidationError(errors)
-    description = action.description.strip()
-    created = Action.objects.create(incident=incident, description=description, owner=action.owner,
-                                    due_date=action.due_date, created_by=actor)
+    """A SIN's action (actions.services), with its entry in the SIN's timeline."""
+    created = action_create(actor=actor, requested=action, incident=incident)
     IncidentEvent.objects.create(incident=incident, step=Step.ACTION_ADD, actor=actor, from_stage=incident.stage,
-                                 to_stage=incident.stage, text=f"{description} (owner: {action.owner}, due {action.due_date:%d %B %Y})")
-    notify(recipients=[action.owner], incident=incident, reason=Notification.Reason.ACT,
-           message=f"You own a new action: {description[:200]}", exclude=actor,
-           email_message=f"You own a new action, due {action.due_date:%d %B %Y}. Sign in to read it.",
-           link=reverse("incidents:action_edit", args=[created.pk]))
+                                 to_stage=incident.stage, text=f"{created.description} (owner: {created.owner}, due {created.due_date:%d %B %Y})")
     return created
 
 
@@ -633,35 +605,6 @@ def action_add(*, actor, incident_id: int, expected_version: int, action: Reques
         incident.save(update_fields=["version", "updated_at"])
         audit_record(actor=actor, action="incident.action_add", obj=incident, changes={"action": created.pk})
         return created
-
-
-def action_update(*, actor, action_id: int, expected_version: int, status: str, evidence: str) -> Action:
-    """The owner (or the accountable AD) updates an action and records its evidence."""
-    with transaction.atomic():
-        action = Action.objects.select_for_update().select_related("incident").get(pk=action_id)
-        if action.version != expected_version:
-            raise StaleRecord("Someone else updated this action while you had it open. Your text is kept below.")
-        _require(actor, "incidents.update_action", action, "Only the action's owner or the accountable Assistant Director can update it.")
-        if action.incident.stage == Stage.CLOSED:
-            raise WrongStage("The incident is closed; its actions can no longer change.")
-        if status not in ActionStatus.values:
-            raise ValidationError({"status": "Select a status"})
-        evidence = (evidence or "").strip()
-        if status == ActionStatus.DONE and not evidence:
-            raise ValidationError({"evidence": "Enter the evidence that the action is done"})
-        before = action.status
-        action.status = status
-        action.evidence = evidence
-        action.completed_at = timezone.now() if status in FINISHED_ACTION_STATUSES else None
-        action.version += 1
-        action.save()
-        incident = Incident.objects.select_for_update().get(pk=action.incident_id)
-        IncidentEvent.objects.create(incident=incident, step=Step.ACTION_UPDATE, actor=actor, from_stage=incident.stage,
-                                     to_stage=incident.stage, text=f"{action.description[:100]}: {action.get_status_display()}" + (f". Evidence: {evidence}" if evidence else ""))
-        incident.version += 1
-        incident.save(update_fields=["version", "updated_at"])
-        audit_record(actor=actor, action="action.update", obj=action, changes={"status": [before, status]})
-        return action
 
 
 def incident_record_learning(*, actor, incident_id: int, expected_version: int, learning: str) -> Incident:

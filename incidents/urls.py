@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:pk>/step/<str:step>/", views.incident_step, name="step"),
     path("<int:pk>/case-review/", views.case_review_edit, name="case_review"),
     path("<int:pk>/actions/new/", views.action_create, name="action_create"),
-    path("actions/<int:action_pk>/", views.action_edit, name="action_edit"),
     path("briefings/", views.briefing_list, name="briefings"),
     path("briefings/<int:pk>/", views.briefing_detail, name="briefing"),
 ]

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import BusinessRuleError, StaleRecord
@@ -18,7 +17,6 @@ from . import services
 from .choices import Kind, Stage, Step
 from .forms import (
     ActionForm,
-    ActionUpdateForm,
     AnalysisForm,
     CaseReviewForm,
     DecisionForm,
@@ -30,9 +28,8 @@ from .forms import (
     place_choices_for_non_case,
     resolve_place,
 )
-from .models import Action, Incident
+from .models import Incident
 from .selectors import (
-    actions_visible_to,
     awaiting_action_filter,
     briefings_visible_to,
     incident_detail as select_incident_detail,
@@ -355,7 +352,7 @@ def incident_detail(request, pk: int):
         event.changes = changes.get(event.pk)
     for action in actions:
         # Only those who may change an action are offered the link (the prefetch set action.incident).
-        action.can_update = incident.stage != Stage.CLOSED and request.user.has_perm("incidents.update_action", action)
+        action.can_update = incident.stage != Stage.CLOSED and request.user.has_perm("actions.update", action)
     return render(request, "incidents/incident_detail.html", {
         "incident": incident,
         "events": events,
@@ -462,33 +459,6 @@ def action_create(request, pk: int):
             messages.success(request, "The action has been added.")
             return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/step_form.html", {"incident": incident, "form": form, "title": "Add an action"})
-
-
-@require_http_methods(["GET", "POST"])
-def action_edit(request, action_pk: int):
-    action = get_object_or_404(actions_visible_to(request.user).select_related("incident"), pk=action_pk)
-    if not request.user.has_perm("incidents.update_action", action):
-        raise PermissionDenied
-    if action.incident.stage == Stage.CLOSED:
-        reads_record = incidents_visible_to(request.user).filter(pk=action.incident_id).exists()
-        return render(request, "incidents/action_closed.html", {"action": action, "reads_record": reads_record})
-    form = ActionUpdateForm(request.POST or None, initial={"version": action.version, "status": action.status, "evidence": action.evidence})
-    if request.method == "POST" and form.is_valid():
-        saved = _run(request, form, lambda: services.action_update(
-            actor=request.user, action_id=action.pk, expected_version=form.cleaned_data["version"],
-            status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"]),
-            current_version=lambda: Action.objects.values_list("version", flat=True).get(pk=action.pk))
-        if saved is not None:
-            messages.success(request, "The action has been updated.")
-            if not incidents_visible_to(request.user).filter(pk=action.incident_id).exists():
-                return redirect("core:home")  # an owner who does not read the record
-            return redirect("incidents:detail", pk=action.incident_id)
-    # An owner who does not read the record (the L&D lead, say) sees their action and nothing of the record.
-    reads_record = incidents_visible_to(request.user).filter(pk=action.incident_id).exists()
-    return render(request, "incidents/step_form.html", {
-        "incident": action.incident if reads_record else None, "form": form,
-        "title": f"Update the action: {Truncator(action.description).chars(60)}",
-    })
 
 
 # --- Board and Chair --------------------------------------------------------------

@@ -92,7 +92,7 @@ def intake_receive(*, source: SourceSystem, category: str, source_reference: str
                 changes={"source_system": source.name, "source_reference": source_reference, "routed_to": author.get_username()},
             )
             notify(
-                recipients=[author], incident=incident, reason=Notification.Reason.ACT,
+                recipients=[author], subject=incident, reason=Notification.Reason.ACT,
                 message=f"{source.name} sent a non-case incident ({source_reference}): complete the SIN form and submit it.",
             )
     except IntegrityError:

@@ -45,8 +45,9 @@ def content(org):
                                        decision=Decision.SHARE_CHAIR, rationale="The Chair must know.",
                                        briefing_title=BRIEFING_TITLE, briefing_text="What happened.")
     action = Action.objects.get(description=CHILD)
-    Reminder.objects.create(incident=incident, action=action, action_key=action.pk, stage="action", due_date=action.due_date,
-                            kind=Reminder.Kind.DUE_SOON)
+    reminder = Reminder(stage="action", due_date=action.due_date, kind=Reminder.Kind.DUE_SOON)
+    reminder.set_about(action)
+    reminder.save()
     incident.refresh_from_db()
     return incident
 
@@ -107,9 +108,11 @@ def test_content_is_not_searchable(staff, content, model, words):
 
 def test_a_search_by_reference_or_address_still_finds(staff, content):
     page = staff.get("/admin/alerts/emaildelivery/", {"q": content.reference})
-    assert page.context["cl"].result_count == EmailDelivery.objects.filter(incident=content).count()
+    # An action's alerts carry its SIN's reference too.
+    assert page.context["cl"].result_count == EmailDelivery.objects.filter(reference=content.reference).count()
+    assert EmailDelivery.objects.filter(reference=content.reference).count() > EmailDelivery.objects.filter(incident=content).count()
     page = staff.get("/admin/alerts/notification/", {"q": content.reference})
-    assert page.context["cl"].result_count == Notification.objects.filter(incident=content).count()
+    assert page.context["cl"].result_count == Notification.objects.filter(reference=content.reference).count()
 
 
 def test_a_failed_email_can_still_be_resent(staff, content):

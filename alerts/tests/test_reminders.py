@@ -130,9 +130,9 @@ def test_an_action_owner_who_cannot_read_the_record_is_led_to_the_action(org, cl
                                  expected_version=Incident.objects.get(pk=incident.pk).version,
                                  action=requested_action(lead))
     notification = Notification.objects.get(recipient=lead)
-    assert notification.link == f"/incidents/actions/{action.pk}/"
+    assert notification.link == f"/actions/{action.pk}/"
     sign_in(client, lead)
-    assert f'href="/incidents/actions/{action.pk}/"' in client.get("/notifications/").content.decode()
+    assert f'href="/actions/{action.pk}/"' in client.get("/notifications/").content.decode()
     assert client.get(notification.link).status_code == 200
     assert client.get(f"/incidents/{incident.pk}/").status_code == 404
 

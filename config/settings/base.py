@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audit",
     "core",
     "incidents",
+    "actions",
     "alerts",
     "intake",
     "documents",
@@ -116,7 +117,12 @@ SERVICE_FEATURES = {
     "navigation": ["incidents.navigation.incident_navigation", "alerts.navigation.alerts_navigation"],
     "home_sections": ["incidents.selectors.home_sections_for"],
     "unread_count": ["alerts.selectors.unread_count"],
+    # What the reminder job watches: each app offers its own deadlines (alerts.reminders).
+    "due_items": ["incidents.reminders.due_items", "actions.reminders.due_items"],
 }
+# For each subject an action may belong to (actions.models.SUBJECT_FIELDS), the module of its
+# app that answers for it: who reads it, who is accountable, its timeline (actions.subjects).
+ACTION_SUBJECTS = {"incident": "incidents.action_subject"}
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -359,12 +359,12 @@ def test_a_learning_lead_sees_and_updates_the_action_they_own(org, client):
     sign_in(client, lead)
     home = client.get("/").content.decode()
     assert "Write the training material" in home
-    assert f'href="/incidents/actions/{action.pk}/"' in home
+    assert f'href="/actions/{action.pk}/"' in home
     # The action, not the record: the incident stays out of sight.
     assert client.get(incident.get_absolute_url()).status_code == 404
-    page = client.get(f"/incidents/actions/{action.pk}/")
+    page = client.get(f"/actions/{action.pk}/")
     assert page.status_code == 200
-    response = client.post(f"/incidents/actions/{action.pk}/", {
+    response = client.post(f"/actions/{action.pk}/", {
         "version": action.version, "status": ActionStatus.DONE, "evidence": "Published on the Learning Portal.",
     }, follow=True)
     assert response.redirect_chain == [("/", 302)]

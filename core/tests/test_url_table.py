@@ -93,6 +93,7 @@ ROWS: dict[str, list[Case]] = {
     "accounts:set_up_authenticator": [case(expect=expect(302))],
     "accounts:logout": [case(expect=POST_ONLY)],
     "accounts:change_password": [case(expect=EVERYONE_SIGNED_IN)],
+    "accounts:api_tokens": [case(expect=EVERYONE_SIGNED_IN)],
     # --- incidents: lists show each person only what they may see
     "incidents:list": [case(expect=EVERYONE_SIGNED_IN, shows=lambda w: w.signed_off.reference, shown_to=SEES_SIGNED_OFF)],
     "incidents:awaiting": [case(expect=EVERYONE_SIGNED_IN, shows=lambda w: w.with_ad.reference, shown_to=(AD,))],
@@ -132,11 +133,11 @@ ROWS: dict[str, list[Case]] = {
         case("draft: none yet", ON_DRAFT, expect=expect(404, (SEES_DRAFT, 403))),
     ],
     "incidents:action_create": [case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 403), ((CEO, AD, OD), 200)))],
-    "incidents:action_edit": [
+    "actions:edit": [
         # Owned by the AD, who is also accountable for it.
-        case("AD's action", lambda w: {"action_pk": w.action.pk}, expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD,), 200))),
+        case("AD's action", lambda w: {"pk": w.action.pk}, expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD,), 200))),
         # A learning lead reads no incident, but updates the action given to them; the AD is accountable for it.
-        case("learning lead's action", lambda w: {"action_pk": w.learning_action.pk},
+        case("learning lead's action", lambda w: {"pk": w.learning_action.pk},
              expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD, LL), 200))),
     ],
     # --- Board and Chair read briefings, never the record

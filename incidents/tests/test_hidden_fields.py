@@ -82,7 +82,7 @@ def test_every_versioned_page_says_so(org, client):
         (Role.NIS_REVIEWER, f"/incidents/{review.pk}/case-review/", {"summary": "Typed", "save_draft": "Save as draft"}),
         (Role.CEO, f"/incidents/{review.pk}/step/ceo_decision/", {"decision": "no_onward", "rationale": "Typed"}),
         (Role.CEO, f"/incidents/{actions.pk}/actions/new/", {"action_description": "Typed"}),
-        (Role.LOCAL_MANAGER, f"/incidents/actions/{action.pk}/", {"status": "open", "evidence": "Typed"}),
+        (Role.LOCAL_MANAGER, f"/actions/{action.pk}/", {"status": "open", "evidence": "Typed"}),
     ]
     for role, url, data in pages:
         response = sign_in(client, org.people[role]).post(url, {"version": "abc", **data})

@@ -96,7 +96,7 @@ def test_every_rule_that_names_a_person_lets_them_read_what_they_act_on(org, nam
         rationale="Rationale.", action=requested_action(lead, description="Review training on J.W.'s case"),
     )
     action = final.actions.get()
-    assert rules.has_perm("incidents.update_action", lead, action)
+    assert rules.has_perm("actions.update", lead, action)
     assert selectors.actions_visible_to(lead).filter(pk=action.pk).exists()
     assert not selectors.incidents_visible_to(lead).filter(pk=final.pk).exists()
 
@@ -110,12 +110,12 @@ def test_an_action_owner_who_does_not_read_the_record_sees_nothing_of_it(org, cl
     )
     action = incident.actions.get()
     incident.refresh_from_db()
-    page = sign_in(client, lead).get(f"/incidents/actions/{action.pk}/")
+    page = sign_in(client, lead).get(f"/actions/{action.pk}/")
     body = page.content.decode()
     assert page.status_code == 200
     assert "Update the training material" in body
     assert incident.title not in body
     assert f"/incidents/{incident.pk}/" not in body
     # The record's own readers still see where the action belongs.
-    ad_page = sign_in(client, org.people[Role.ASSISTANT_DIRECTOR]).get(f"/incidents/actions/{action.pk}/").content.decode()
+    ad_page = sign_in(client, org.people[Role.ASSISTANT_DIRECTOR]).get(f"/actions/{action.pk}/").content.decode()
     assert incident.title in ad_page

@@ -360,10 +360,10 @@ def test_whole_lifecycle_through_the_pages(org, client):
 
     # The owner updates the action: done needs evidence.
     c = as_user(client, p[LM])
-    assert c.get(f"/incidents/actions/{second.pk}/").status_code == 200
-    response = c.post(f"/incidents/actions/{second.pk}/", {"version": second.version, "status": ActionStatus.DONE, "evidence": ""})
+    assert c.get(f"/actions/{second.pk}/").status_code == 200
+    response = c.post(f"/actions/{second.pk}/", {"version": second.version, "status": ActionStatus.DONE, "evidence": ""})
     assert response.status_code == 200 and "Enter the evidence that the action is done" in html(response)
-    response = c.post(f"/incidents/actions/{second.pk}/", {"version": second.version, "status": ActionStatus.DONE, "evidence": "Audit report filed."})
+    response = c.post(f"/actions/{second.pk}/", {"version": second.version, "status": ActionStatus.DONE, "evidence": "Audit report filed."})
     assert response.status_code == 302, html(response)[:3000]
     second.refresh_from_db()
     assert second.status == ActionStatus.DONE and second.evidence == "Audit report filed."
@@ -371,7 +371,7 @@ def test_whole_lifecycle_through_the_pages(org, client):
     # The accountable AD carries the first into the Learning Portal and closes.
     c = as_user(client, p[AD])
     first = Action.objects.exclude(pk=second.pk).get(incident=incident)
-    response = c.post(f"/incidents/actions/{first.pk}/", {"version": first.version, "status": ActionStatus.CARRIED, "evidence": "LP-77"})
+    response = c.post(f"/actions/{first.pk}/", {"version": first.version, "status": ActionStatus.CARRIED, "evidence": "LP-77"})
     assert response.status_code == 302
     response = c.post(f"/incidents/{pk}/step/close/", {"version": fresh(incident).version, "text": ""})
     assert response.status_code == 302, html(response)[:3000]
@@ -476,7 +476,7 @@ def test_stale_action_update_keeps_the_text(org, client):
     old = action.version
     services.action_update(actor=org.people[AD], action_id=action.pk, expected_version=old, status=ActionStatus.IN_PROGRESS, evidence="")
     c = as_user(client, org.people[LM])
-    response = c.post(f"/incidents/actions/{action.pk}/", {"version": old, "status": ActionStatus.DONE, "evidence": "My evidence text"})
+    response = c.post(f"/actions/{action.pk}/", {"version": old, "status": ActionStatus.DONE, "evidence": "My evidence text"})
     assert response.status_code in (200, 409)
     assert "Someone else updated this action" in html(response)
     assert "My evidence text" in html(response)
@@ -536,7 +536,7 @@ def test_other_region_people_get_404_on_actions_and_submit(org, client):
     action = services.action_add(actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version,
                                  action=requested_action(org.people[LM]))
     c = as_user(client, org.other[AD])
-    assert c.get(f"/incidents/actions/{action.pk}/").status_code == 404
+    assert c.get(f"/actions/{action.pk}/").status_code == 404
     draft = incident_at(org, Stage.DRAFT)
     assert c.post(f"/incidents/{draft.pk}/submit/", {"version": draft.version}).status_code == 404
     assert c.get("/incidents/999999/").status_code == 404
@@ -789,9 +789,9 @@ def test_after_a_stale_action_update_it_can_be_sent_again(org, client):
     old = action.version
     services.action_update(actor=org.people[AD], action_id=action.pk, expected_version=old, status=ActionStatus.IN_PROGRESS, evidence="")
     c = as_user(client, org.people[LM])
-    response = c.post(f"/incidents/actions/{action.pk}/", {"version": old, "status": ActionStatus.DONE, "evidence": "Proof"})
+    response = c.post(f"/actions/{action.pk}/", {"version": old, "status": ActionStatus.DONE, "evidence": "Proof"})
     assert "Someone else updated this action" in html(response)
-    response = c.post(f"/incidents/actions/{action.pk}/", {"version": _hidden_version(response), "status": ActionStatus.DONE, "evidence": "Proof"})
+    response = c.post(f"/actions/{action.pk}/", {"version": _hidden_version(response), "status": ActionStatus.DONE, "evidence": "Proof"})
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
@@ -835,7 +835,7 @@ def test_detail_offers_action_updates_only_to_those_who_may_make_them(org, clien
     incident = incident_at(org, Stage.ACTIONS)
     action = services.action_add(actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version,
                                  action=requested_action(org.people[NIS]))
-    link = f"/incidents/actions/{action.pk}/"
+    link = f"/actions/{action.pk}/"
     for role in (NIS, AD):  # the owner, the accountable AD
         assert link in html(as_user(client, org.people[role]).get(f"/incidents/{incident.pk}/")), role
     for role in (CMT, CEO, LM, OD):
@@ -935,11 +935,11 @@ def test_an_action_of_a_closed_incident_is_shown_read_only(org, client):
     services.action_update(actor=owner, action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="Checked.")
     incident.refresh_from_db()
     sign_in(client, owner)
-    open_page = client.get(f"/incidents/actions/{action.pk}/").content.decode()
+    open_page = client.get(f"/actions/{action.pk}/").content.decode()
     title = re.search(r"<title>(.*?)</title>", open_page, re.S).group(1)
     assert title.startswith("Update the action: Check the school") and "…" in title  # shortened, and says so
     services.incident_close(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
-    page = client.get(f"/incidents/actions/{action.pk}/").content.decode()
+    page = client.get(f"/actions/{action.pk}/").content.decode()
     assert "The incident is closed: its actions can no longer change." in page
     assert 'name="status"' not in page and 'name="evidence"' not in page
     assert "Checked." in page
