@@ -6,5 +6,5 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Serious incidents"
 
     def ready(self) -> None:
-        # Registers the named permissions with the `rules` backend.
-        from . import permissions  # noqa: F401
+        # Registers the named permissions with the `rules` backend: the steps' from the table of steps.
+        from . import permissions, workflow  # noqa: F401

@@ -99,19 +99,22 @@ def may_read_case_review(user, incident) -> bool:
     return review.status == ReviewStatus.SUBMITTED and is_operational_service_director(user, incident)
 
 
+# The rules of the steps, named; incidents.workflow registers each under its row's name.
+SUBMIT = is_author
+AD_ANALYSE = is_case & is_ad_of_incident
+AD_RETURN = is_case & is_ad_of_incident & ~is_author
+OD_SIGN_OFF = is_case & is_od_of_incident & ~is_author
+OD_RETURN = is_case & is_od_of_incident & ~is_author
+OD_NOT_NOTIFIABLE = is_case & is_od_of_incident & ~is_author
+CEO_DECIDE = is_ceo & ~is_author
+WRITE_CASE_REVIEW = is_case & is_nis_reviewer
+SIGN_OFF_CASE_REVIEW = is_case & is_operational_service_director & ~is_reviewer_of_incident
+RECORD_LEARNING = is_ad_of_incident | is_od_of_incident | is_hop_of_incident | is_reviewer_of_incident
+CLOSE = is_ad_of_incident | is_hop_of_incident
+
+# Rules that are not steps of the table.
 rules.add_perm("incidents.create_case", may_write_case_sin)
 rules.add_perm("incidents.create_non_case", may_write_non_case_sin)
 rules.add_perm("incidents.edit_draft", is_author)
-rules.add_perm("incidents.submit", is_author)
-rules.add_perm("incidents.ad_analyse", is_case & is_ad_of_incident)
-rules.add_perm("incidents.ad_return", is_case & is_ad_of_incident & ~is_author)
-rules.add_perm("incidents.od_sign_off", is_case & is_od_of_incident & ~is_author)
-rules.add_perm("incidents.od_return", is_case & is_od_of_incident & ~is_author)
-rules.add_perm("incidents.od_not_notifiable", is_case & is_od_of_incident & ~is_author)
-rules.add_perm("incidents.ceo_decide", is_ceo & ~is_author)
-rules.add_perm("incidents.write_case_review", is_case & is_nis_reviewer)
 rules.add_perm("incidents.read_case_review", is_case & may_read_case_review)
-rules.add_perm("incidents.sign_off_case_review", is_case & is_operational_service_director & ~is_reviewer_of_incident)
 rules.add_perm("incidents.add_action", is_ceo | is_ad_of_incident | is_od_of_incident | is_hop_of_incident)
-rules.add_perm("incidents.record_learning", is_ad_of_incident | is_od_of_incident | is_hop_of_incident | is_reviewer_of_incident)
-rules.add_perm("incidents.close", is_ad_of_incident | is_hop_of_incident)

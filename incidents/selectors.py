@@ -20,7 +20,7 @@ from actions.selectors import actions_awaiting, actions_visible_to
 from organisation.choices import Role
 from organisation.selectors import access_for
 
-from .choices import Audience, Stage
+from .choices import EDITABLE_STAGES, Audience, Stage
 from .models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
 
 __all__ = ["actions_awaiting", "actions_visible_to"]  # the actions app's, read by the SIN pages and API
@@ -114,7 +114,7 @@ def briefings_visible_to(user) -> QuerySet[Briefing]:
 def awaiting_action_filter(user) -> Q:
     """The incidents at a stage where this person is the one who must act next."""
     access = access_for(user)
-    condition = Q(stage__in=[Stage.DRAFT, Stage.RETURNED], author_id=user.pk)
+    condition = Q(stage__in=EDITABLE_STAGES, author_id=user.pk)
     if access.service_area_ids:
         areas = Q(service_area_id__in=access.service_area_ids)
         condition |= Q(stage=Stage.WITH_AD) & areas
@@ -211,12 +211,31 @@ def incident_counts_by_stage(user) -> dict[str, int]:
     return dict(incidents_visible_to(user).values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
 
 
+def action_owners_for(incident: Incident):
+    """People an action can be given to: those who work on this incident's place, and the central teams."""
+    from django.contrib.auth import get_user_model
+
+    place = Q(role_assignments__team=incident.team_id) if incident.team_id else Q(pk__in=[])
+    if incident.service_area_id:
+        place |= Q(role_assignments__service_area=incident.service_area_id)
+    if incident.region_id:
+        place |= Q(role_assignments__region=incident.region_id)
+    if incident.function_id:
+        place |= Q(role_assignments__function=incident.function_id)
+    place |= Q(role_assignments__role__in=[Role.LEARNING_LEAD, Role.NIS_REVIEWER])
+    # One filter: the place and the approval are of the same role (a role awaiting approval counts for nothing).
+    return (
+        get_user_model().objects.filter(place & Q(role_assignments__approved_at__isnull=False), is_active=True)
+        .distinct().order_by("last_name", "first_name")
+    )
+
+
 def people_to_act(incident: Incident):
     """Who must take the step awaited now."""
     from organisation.selectors import people_with_role
 
     stage = incident.stage
-    if stage in (Stage.DRAFT, Stage.RETURNED):
+    if stage in EDITABLE_STAGES:
         return [incident.author]
     if stage == Stage.WITH_AD:
         return people_with_role(Role.ASSISTANT_DIRECTOR, service_area=incident.service_area_id)
@@ -249,7 +268,7 @@ def escalation_recipients(incident: Incident) -> list:
 
     stage = incident.stage
     levels = []
-    if stage in (Stage.DRAFT, Stage.RETURNED):
+    if stage in EDITABLE_STAGES:
         if incident.team_id and incident.service_area_id:
             author_is_ad = incident.service_area_id in access_for(incident.author).service_area_ids
             if not author_is_ad:

@@ -57,23 +57,9 @@ from .models import (
     SubmittedVersion,
 )
 from .versions import CR1_FIELDS, FORM_FIELDS, cr1_values, sin_values, version_record
-from .workflow import ACTION_STAGES, transition_for
+from .workflow import ACTION_STAGES, STAGE_DEADLINE_DAYS, transition_for
 
 __all__ = ["CR1_FIELDS", "FORM_FIELDS", "RequestedAction", "action_update"]  # re-exported: the pages and the API read them here
-
-# Working days allowed for the step awaited at each stage, unless an
-# administrator set another number (Administration > Deadline settings).
-STAGE_DEADLINE_DAYS = {
-    Stage.DRAFT: 1,
-    Stage.RETURNED: 2,
-    Stage.WITH_AD: 1,
-    Stage.WITH_OD: 1,
-    Stage.CASE_REVIEW: 20,
-    Stage.CR1_SIGN_OFF: 5,
-    Stage.FINAL_DECISION: 5,
-    Stage.NOTIFIED: 2,
-    Stage.ACTIONS: 60,
-}
 
 def stage_due_date(stage: str) -> date | None:
     """When the step awaited at `stage` is due: the administrator's setting, else the default, in working days."""
@@ -312,10 +298,10 @@ def incident_submit(*, actor, incident_id: int, expected_version: int, answer: s
     with transaction.atomic():
         incident = _lock(incident_id, expected_version)
         _require(actor, "incidents.submit", incident, "Only the author can submit this form.")
-        step = Step.SUBMIT if incident.kind == Kind.CASE else Step.SUBMIT_NON_CASE
+        answering = incident.stage == Stage.RETURNED
+        step = Step.SUBMIT_NON_CASE if incident.kind == Kind.NON_CASE else Step.RESUBMIT if answering else Step.SUBMIT
         _require_stage(incident, step)
         errors = submission_errors(incident)
-        answering = incident.stage == Stage.RETURNED
         if answering:
             answer = (incident.answer_draft if answer is None else answer).strip()
             if not answer:
@@ -329,7 +315,7 @@ def incident_submit(*, actor, incident_id: int, expected_version: int, answer: s
         transition = transition_for(incident.kind, step)
         if incident.kind == Kind.CASE:
             incident.answer_draft = ""
-            event = _move(incident, actor=actor, step=Step.RESUBMIT if answering else step, to_stage=transition.to_stage,
+            event = _move(incident, actor=actor, step=step, to_stage=transition.to_stage,
                           text=answer if answering else "")
             version_record(incident=incident, event=event, form=SubmittedVersion.Form.SIN, values=sin_values(incident))
             notify(recipients=_assistant_directors(incident), subject=incident, reason=Notification.Reason.ACT,

@@ -14,7 +14,7 @@ from organisation.choices import Role
 from organisation.selectors import access_for
 
 from . import services
-from .choices import Kind, Stage, Step
+from .choices import EDITABLE_STAGES, Kind, Stage, Step
 from .forms import (
     ActionForm,
     AnalysisForm,
@@ -30,6 +30,7 @@ from .forms import (
 )
 from .models import Incident
 from .selectors import (
+    action_owners_for,
     awaiting_action_filter,
     briefings_visible_to,
     incident_detail as select_incident_detail,
@@ -37,8 +38,9 @@ from .selectors import (
     incidents_visible_to,
     latest_resubmission,
 )
+from .steps import step_run
 from .versions import changes_by_event
-from .workflow import next_step_label
+from .workflow import ACTION_STAGES, PAGE_STEPS, next_step_label, transition_for, transitions_from, who_acts
 
 PAGE_SIZE = 25
 
@@ -164,7 +166,7 @@ def incident_edit(request, pk: int):
     incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
     if not request.user.has_perm("incidents.edit_draft", incident):
         raise PermissionDenied
-    if request.method == "GET" and incident.stage not in (Stage.DRAFT, Stage.RETURNED):
+    if request.method == "GET" and incident.stage not in EDITABLE_STAGES:
         messages.info(request, "This incident has been submitted, so its form can no longer be changed.")
         return redirect("incidents:detail", pk=incident.pk)
     answering = incident.stage == Stage.RETURNED
@@ -220,123 +222,26 @@ def incident_submit(request, pk: int):
 # --- the detail page and its steps ------------------------------------------------
 
 
-def _owners_for(incident):
-    """People an action can be given to: those who work on this incident's place, and the central teams."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    place = Q(role_assignments__team=incident.team_id) if incident.team_id else Q(pk__in=[])
-    if incident.service_area_id:
-        place |= Q(role_assignments__service_area=incident.service_area_id)
-    if incident.region_id:
-        place |= Q(role_assignments__region=incident.region_id)
-    if incident.function_id:
-        place |= Q(role_assignments__function=incident.function_id)
-    place |= Q(role_assignments__role__in=[Role.LEARNING_LEAD, Role.NIS_REVIEWER])
-    return User.objects.filter(place, is_active=True).distinct().order_by("last_name", "first_name")
-
-
-# Each step page: the permission it needs, its title, and what the person is told once it is recorded.
-STEP_FORMS = {
-    Step.AD_ANALYSE: ("incidents.ad_analyse", "Add your analysis and proposal",
-                      "Your analysis and proposal have been sent to the Operational Director."),
-    Step.AD_RETURN: ("incidents.ad_return", "Return to the author with questions",
-                     "The notification has been returned to its author with your questions."),
-    Step.OD_SIGN_OFF: ("incidents.od_sign_off", "Sign off and alert Core CMT",
-                       "Signed off: Core CMT has been alerted and the case review (CR1) commissioned."),
-    Step.OD_RETURN: ("incidents.od_return", "Return to the Assistant Director",
-                     "The notification has been returned to the Assistant Director."),
-    Step.OD_NOT_NOTIFIABLE: ("incidents.od_not_notifiable", "Record that it does not meet the criteria",
-                             "Recorded as not meeting the criteria. The notification stays on record."),
-    Step.CEO_DECISION: ("incidents.ceo_decide", "Record a decision",
-                        "Your decision has been recorded."),
-    Step.CEO_FINAL_DECISION: ("incidents.ceo_decide", "Record the final decision",
-                              "Your final decision has been recorded."),
-    Step.CR1_RETURN: ("incidents.sign_off_case_review", "Return the case review",
-                      "The case review has been returned to the reviewer."),
-    Step.CR1_SIGN_OFF: ("incidents.sign_off_case_review", "Sign off the case review and send it to Core CMT",
-                        "The case review is signed off and has been sent to Core CMT."),
-    Step.LEARNING_RECORD: ("incidents.record_learning", "Record the learning identified",
-                           "The learning identified has been recorded."),
-    Step.CLOSE: ("incidents.close", "Close the incident",
-                 "The incident is closed."),
-}
-
-TEXT_STEPS = {
-    Step.AD_RETURN: dict(label="Questions for the author", submit="Return to the author"),
-    Step.OD_SIGN_OFF: dict(label="Comment", submit="Sign off and alert Core CMT", required=False, hint="Optional."),
-    Step.OD_RETURN: dict(label="What the Assistant Director should look at again", submit="Return to the Assistant Director"),
-    Step.OD_NOT_NOTIFIABLE: dict(label="Rationale", submit="Record that it does not meet the criteria"),
-    Step.CR1_RETURN: dict(label="What needs changing", submit="Return the case review"),
-    Step.CR1_SIGN_OFF: dict(label="Comment", submit="Sign off and send to Core CMT", required=False, hint="Optional."),
-    Step.LEARNING_RECORD: dict(label="Learning identified", submit="Record the learning"),
-}
-
-
 def _steps_for(user, incident) -> list[tuple[str, str]]:
-    """The steps this person may take on this incident now (for the detail page's buttons)."""
-    from .workflow import ACTION_STAGES, transition_for
-
-    offered = []
-    for step, (perm, label, _done) in STEP_FORMS.items():
-        if step == Step.LEARNING_RECORD:
-            allowed_stage = incident.stage in ACTION_STAGES
-        else:
-            transition = transition_for(incident.kind, step)
-            allowed_stage = transition is not None and incident.stage in transition.from_stages
-        if allowed_stage and user.has_perm(perm, incident):
-            offered.append((step.value, label))
-    return offered
+    """The steps this person may take on this incident now, with a page of the step form (the detail page's buttons)."""
+    return [(row.step.value, row.title) for row in transitions_from(incident)
+            if row.step in PAGE_STEPS and user.has_perm(row.perm, incident)]
 
 
-def _step_form(step, incident, user, data=None):
+def _step_form(row, incident, data=None):
     initial = {"version": incident.version}
-    if step == Step.AD_ANALYSE:
+    if row.form == "analysis":
         return AnalysisForm(data, initial=initial)
-    if step in (Step.CEO_DECISION, Step.CEO_FINAL_DECISION):
-        return DecisionForm(data, initial=initial, final=step == Step.CEO_FINAL_DECISION, owners=_owners_for(incident))
-    if step == Step.CLOSE:
-        # A confirmation: closing records no text (services.incident_close takes none).
+    if row.form == "decision":
+        return DecisionForm(data, initial=initial, final=row.step == Step.CEO_FINAL_DECISION, owners=action_owners_for(incident))
+    if row.form == "confirm":
+        # A confirmation: the step records no text.
         form = VersionedForm(data, initial=initial)
-        form._helper(submit="Close the incident")
+        form._helper(submit=row.title)
         return form
-    if step == Step.LEARNING_RECORD:
+    if row.step == Step.LEARNING_RECORD:
         initial["text"] = incident.learning_identified
-    return TextStepForm(data, initial=initial, **TEXT_STEPS[step])
-
-
-def _call_step(step, user, incident, form):
-    data = form.cleaned_data
-    common = {"actor": user, "incident_id": incident.pk, "expected_version": data["version"]}
-    text = data.get("text", "")
-    if step == Step.AD_ANALYSE:
-        return services.incident_ad_analyse(**common, analysis=data["analysis"], proposal=data["proposal"])
-    if step == Step.AD_RETURN:
-        return services.incident_ad_return(**common, questions=text)
-    if step == Step.OD_SIGN_OFF:
-        return services.incident_od_sign_off(**common, comment=text)
-    if step == Step.OD_RETURN:
-        return services.incident_od_return(**common, reason=text)
-    if step == Step.OD_NOT_NOTIFIABLE:
-        return services.incident_od_not_notifiable(**common, rationale=text)
-    if step in (Step.CEO_DECISION, Step.CEO_FINAL_DECISION):
-        action = None
-        if data.get("action_description"):
-            action = services.RequestedAction(data["action_description"], data.get("action_owner"), data.get("action_due_date"))
-        kwargs = dict(decision=data["decision"], rationale=data["rationale"], briefing_title=data.get("briefing_title", ""),
-                      briefing_text=data.get("briefing_text", ""), action=action)
-        if step == Step.CEO_FINAL_DECISION:
-            return services.incident_ceo_final_decide(**common, comments=data.get("comments", ""), **kwargs)
-        return services.incident_ceo_decide(**common, **kwargs)
-    if step == Step.CR1_RETURN:
-        return services.case_review_return(**common, reason=text)
-    if step == Step.CR1_SIGN_OFF:
-        return services.case_review_sign_off(**common, comment=text)
-    if step == Step.LEARNING_RECORD:
-        return services.incident_record_learning(**common, learning=text)
-    if step == Step.CLOSE:
-        return services.incident_close(**common)
-    raise Http404
+    return TextStepForm(data, initial=initial, **row.text)
 
 
 def incident_detail(request, pk: int):
@@ -362,52 +267,39 @@ def incident_detail(request, pk: int):
         "criteria": list(incident.criteria.all()),
         "steps": _steps_for(request.user, incident),
         "next_step": next_step_label(incident),
-        "who_acts": _who_acts(incident),
-        "can_edit": incident.stage in (Stage.DRAFT, Stage.RETURNED) and request.user.has_perm("incidents.edit_draft", incident),
+        "who_acts": who_acts(incident),
+        "can_edit": incident.stage in EDITABLE_STAGES and request.user.has_perm("incidents.edit_draft", incident),
         "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
         "can_read_review": can_read_review,
-        "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in {Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.NOTIFIED, Stage.ACTIONS},
+        "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in ACTION_STAGES,
         "closure_blockers": services.closure_blockers(incident)
         if incident.stage == Stage.ACTIONS and request.user.has_perm("incidents.close", incident) else [],
         "is_ceo": access.has(Role.CEO),
     })
 
 
-def _who_acts(incident) -> str:
-    return {
-        Stage.DRAFT: "The author",
-        Stage.RETURNED: "The author",
-        Stage.WITH_AD: f"The Assistant Director of {incident.service_area}",
-        Stage.WITH_OD: f"The Operational Director of {incident.region}",
-        Stage.CASE_REVIEW: "An NIS reviewer",
-        Stage.CR1_SIGN_OFF: "The Operational Service Director",
-        Stage.FINAL_DECISION: "The CEO",
-        Stage.NOTIFIED: "The CEO",
-        Stage.ACTIONS: "The action owners, then the accountable Assistant Director or Head of Profession",
-    }.get(Stage(incident.stage), "Nobody")
-
-
 @require_http_methods(["GET", "POST"])
 def incident_step(request, pk: int, step: str):
     incident = select_incident_detail(request.user, pk)
     try:
-        step = Step(step)
+        row = transition_for(incident.kind, Step(step))
     except ValueError:
         raise Http404 from None
-    if step not in STEP_FORMS:
+    if row is None or row.step not in PAGE_STEPS:
         raise Http404
-    perm, title, done_message = STEP_FORMS[step]
-    if not request.user.has_perm(perm, incident):
+    if not request.user.has_perm(row.perm, incident):
         raise PermissionDenied
-    form = _step_form(step, incident, request.user, request.POST or None)
+    form = _step_form(row, incident, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _run(request, form, lambda: _call_step(step, request.user, incident, form),
+        done = _run(request, form, lambda: step_run(row, actor=request.user, incident=incident,
+                                                    version=form.cleaned_data["version"], data=form.cleaned_data),
                     current_version=lambda: _incident_version(incident.pk))
         if done is not None:
-            messages.success(request, done_message)
+            messages.success(request, row.done)
             return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/step_form.html", {
-        "incident": incident, "form": form, "title": title, "step": step, "resubmission": _resubmission_for(step, request.user, incident),
+        "incident": incident, "form": form, "title": row.title, "step": row.step,
+        "resubmission": _resubmission_for(row.step, request.user, incident),
     })
 
 
@@ -449,7 +341,7 @@ def action_create(request, pk: int):
     incident = select_incident_detail(request.user, pk)
     if not request.user.has_perm("incidents.add_action", incident):
         raise PermissionDenied
-    form = ActionForm(request.POST or None, initial={"version": incident.version}, owners=_owners_for(incident))
+    form = ActionForm(request.POST or None, initial={"version": incident.version}, owners=action_owners_for(incident))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = services.RequestedAction(data["action_description"], data["action_owner"], data["action_due_date"])

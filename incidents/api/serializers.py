@@ -12,6 +12,7 @@ from organisation.models import CorporateFunction, ServiceArea, Team
 from ..choices import ActionStatus, Decision, Kind, Proposal, Step
 from ..models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
 from ..services import CR1_FIELDS, FORM_FIELDS
+from ..workflow import API_STEPS  # noqa: F401 (the URLs read it here)
 
 
 class RealDateField(serializers.DateField):
@@ -133,6 +134,7 @@ class StepSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    answer = serializers.CharField(max_length=20000, required=False, allow_blank=True, default=None, allow_null=True)
     analysis = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     proposal = serializers.ChoiceField(choices=Proposal.choices, required=False, allow_blank=True, default="")
     decision = serializers.ChoiceField(choices=Decision.choices, required=False, allow_blank=True, default="")
@@ -177,14 +179,12 @@ class BriefingSerializer(serializers.ModelSerializer):
         fields = ["id", "incident_reference", "audience", "title", "text", "shared_at"]
 
 
-API_STEPS = [s.value for s in (Step.SUBMIT, Step.AD_ANALYSE, Step.AD_RETURN, Step.OD_SIGN_OFF, Step.OD_RETURN,
-                               Step.OD_NOT_NOTIFIABLE, Step.CEO_DECISION, Step.CR1_RETURN, Step.CR1_SIGN_OFF,
-                               Step.CEO_FINAL_DECISION, Step.LEARNING_RECORD, Step.CLOSE)]
-
 _DECISION_FIELDS = ["decision", "rationale", "briefing_title", "briefing_text", "action_description", "action_owner", "action_due_date"]
 # Each step's endpoint takes `version` and only these fields of StepSerializer; (field, what it holds here, required).
 STEP_FIELDS: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
-    Step.SUBMIT: ("Submit the SIN to the Assistant Director (or, non-case, to Core CMT).", []),
+    Step.SUBMIT: ("Submit the SIN to the Assistant Director (or, non-case, to Core CMT). A SIN returned with questions is "
+                  "resubmitted with the author's `answer` (or the one saved with the draft).",
+                  [("answer", "The answer to the Assistant Director's questions (a returned SIN only)", False)]),
     Step.AD_ANALYSE: ("The AD's analysis and proposal; sends the SIN to the Operational Director.",
                       [("analysis", "The analysis", True), ("proposal", "Does it meet the criteria, and should CMT be told?", True)]),
     Step.AD_RETURN: ("Return the SIN to its author with questions.", [("text", "The questions for the author", True)]),

@@ -14,8 +14,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import services
-from ..choices import Step
-from ..selectors import actions_visible_to, briefings_visible_to, incident_detail, incident_list, incidents_visible_to
+from ..choices import Kind, Step
+from ..selectors import (
+    action_owners_for,
+    actions_visible_to,
+    briefings_visible_to,
+    incident_detail,
+    incident_list,
+    incidents_visible_to,
+)
+from ..steps import step_run
+from ..workflow import transition_for, transitions_from
 from .serializers import (
     STEP_FIELDS,
     ActionCreateSerializer,
@@ -46,9 +55,7 @@ def _form_data(data) -> services.FormData:
 
 def _owner(incident, pk):
     """The owner of a new action, from the people the pages offer (None: "Select who owns the action")."""
-    from ..views import _owners_for
-
-    return _owners_for(incident).filter(pk=pk).first() if pk else None
+    return action_owners_for(incident).filter(pk=pk).first() if pk else None
 
 
 def _detail(request, pk):
@@ -126,30 +133,13 @@ class IncidentStep(APIView):
         serializer = StepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
-        common = {"actor": request.user, "incident_id": incident.pk, "expected_version": d["version"]}
-        action = None
-        if d["action_description"]:
-            owner = _owner(incident, d["action_owner"])
-            action = services.RequestedAction(d["action_description"], owner, d["action_due_date"])
-        calls = {
-            Step.SUBMIT: lambda: services.incident_submit(**common),
-            Step.AD_ANALYSE: lambda: services.incident_ad_analyse(**common, analysis=d["analysis"], proposal=d["proposal"]),
-            Step.AD_RETURN: lambda: services.incident_ad_return(**common, questions=d["text"]),
-            Step.OD_SIGN_OFF: lambda: services.incident_od_sign_off(**common, comment=d["text"]),
-            Step.OD_RETURN: lambda: services.incident_od_return(**common, reason=d["text"]),
-            Step.OD_NOT_NOTIFIABLE: lambda: services.incident_od_not_notifiable(**common, rationale=d["text"]),
-            Step.CEO_DECISION: lambda: services.incident_ceo_decide(
-                **common, decision=d["decision"], rationale=d["rationale"], briefing_title=d["briefing_title"],
-                briefing_text=d["briefing_text"], action=action),
-            Step.CEO_FINAL_DECISION: lambda: services.incident_ceo_final_decide(
-                **common, decision=d["decision"], rationale=d["rationale"], comments=d["comments"],
-                briefing_title=d["briefing_title"], briefing_text=d["briefing_text"], action=action),
-            Step.CR1_RETURN: lambda: services.case_review_return(**common, reason=d["text"]),
-            Step.CR1_SIGN_OFF: lambda: services.case_review_sign_off(**common, comment=d["text"]),
-            Step.LEARNING_RECORD: lambda: services.incident_record_learning(**common, learning=d["text"]),
-            Step.CLOSE: lambda: services.incident_close(**common),
-        }
-        _service(calls[Step(step)])
+        row = transition_for(incident.kind, Step(step))
+        if row is not None and row.service == "incident_submit":
+            # One endpoint submits a draft and resubmits a returned SIN: the row of its stage.
+            row = next((r for r in transitions_from(incident) if r.service == "incident_submit"), row)
+        # A step of the other kind only: its service refuses it as a case step would be (403, or 409 at this stage).
+        row = row or transition_for(Kind.CASE, Step(step)) or transition_for(Kind.NON_CASE, Step(step))
+        _service(lambda: step_run(row, actor=request.user, incident=incident, version=d["version"], data=d))
         return _detail(request, pk)
 
 

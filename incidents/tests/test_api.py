@@ -485,7 +485,8 @@ def test_schema_includes_the_step_endpoint(org, client):
         assert "post" in paths[path] and "get" not in paths[path], path
         reference = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         bodies[step] = set(schema["components"]["schemas"][reference.rsplit("/", 1)[1]]["properties"])
-    assert bodies["close"] == bodies["submit"] == {"version"}
+    assert bodies["close"] == {"version"}
+    assert bodies["submit"] == {"version", "answer"}  # the answer, for a SIN returned with questions
     assert bodies["ad_analyse"] == {"version", "analysis", "proposal"}
     assert bodies["od_return"] == {"version", "text"}
     assert {"decision", "rationale", "briefing_title", "action_owner"} <= bodies["ceo_decision"]

@@ -946,10 +946,10 @@ def test_an_action_of_a_closed_incident_is_shown_read_only(org, client):
 
 
 def test_every_step_page_has_a_message_for_when_it_is_done():
-    from incidents.views import STEP_FORMS
+    from incidents.workflow import ROWS
 
-    done_messages = [done for _perm, _title, done in STEP_FORMS.values()]
-    assert len(done_messages) == len(STEP_FORMS) and all(done_messages)
+    done_messages = [row.done for row in ROWS]
+    assert len(done_messages) == len(ROWS) and all(done_messages)
     assert all(message.endswith(".") and ": done" not in message for message in done_messages)
 
 
