@@ -284,7 +284,7 @@ class CaseReview(models.Model):
 class DeadlineSetting(models.Model):
     """How many working days the step awaited at a stage may take; set by an administrator.
 
-    Stages without a row use the defaults in incidents.services.STAGE_DEADLINE_DAYS.
+    Stages without a row use the defaults of the table of steps, incidents.workflow.STAGE_DEADLINE_DAYS.
     """
 
     stage = models.CharField(max_length=20, choices=Stage.choices, unique=True)

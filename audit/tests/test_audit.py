@@ -264,7 +264,9 @@ def test_a_step_that_fails_after_auditing_leaves_no_event(org, monkeypatch):
         assert AuditEvent.objects.filter(action="incident.submit").exists()  # written, not yet committed
         raise DatabaseError("the notification could not be written")
 
-    monkeypatch.setattr(services, "notify", broken_notify)
+    from incidents.services import sin
+
+    monkeypatch.setattr(sin, "notify", broken_notify)
     with pytest.raises(DatabaseError):
         services.incident_submit(actor=author, incident_id=incident.pk, expected_version=incident.version)
     assert not AuditEvent.objects.filter(action="incident.submit").exists()
