@@ -205,6 +205,8 @@ def incident_edit(request, pk: int):
 @require_http_methods(["POST"])
 def incident_submit(request, pk: int):
     incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+    if not request.user.has_perm("incidents.submit", incident):
+        raise PermissionDenied  # as every step page answers the wrong person
     version = request.POST.get("version", "")
     try:
         services.incident_submit(actor=request.user, incident_id=incident.pk,
