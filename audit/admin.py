@@ -2,6 +2,9 @@ from django.contrib import admin
 
 from .admin_mixins import AuditedAdminMixin
 from .models import AuditEvent
+from .services import NAMED_BY_NUMBER
+
+_NAMED_BY_NUMBER_LABELS = NAMED_BY_NUMBER
 
 
 class ObjectTypeFilter(admin.SimpleListFilter):
@@ -27,7 +30,14 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     list_display = ["sequence", "at", "actor_name", "action", "object_type", "object_id", "ip_address"]
     list_filter = ["action", ObjectTypeFilter]
-    search_fields = ["actor_name", "object_id", "object_repr"]
+    # Not by description: an old event's description may quote a briefing's title or an action.
+    search_fields = ["actor_name", "object_id"]
+
+    def get_exclude(self, request, obj=None):
+        # An event written before records were named by number may describe one by its content.
+        if obj is not None and obj.object_type in _NAMED_BY_NUMBER_LABELS:
+            return ["object_repr"]
+        return []
 
     def has_add_permission(self, request):
         return False

@@ -28,7 +28,21 @@ def record_identity(obj: models.Model) -> tuple[str, str]:
         if holder is None:
             return "hidden", str(obj._meta.verbose_name)
         return f"user-{holder.pk}", f"{obj._meta.verbose_name} of {holder}"[:200]
+    if obj._meta.label_lower in NAMED_BY_NUMBER:
+        # Its str() may quote what someone wrote (a briefing's title, an action's description, a file's
+        # name): the trail, which administrators read, names it by kind, number and reference only.
+        reference = getattr(obj, "alert_reference", "") or getattr(getattr(obj, "incident", None), "display_reference", "")
+        return str(obj.pk), f"{obj._meta.verbose_name.capitalize()} {obj.pk}" + (f" of {reference}" if reference else "")
     return str(obj.pk), str(obj)[:200]
+
+
+# Records whose str() may quote content that can name a child (DESIGN.md: an administrator does not
+# read incident content by virtue of that role).
+NAMED_BY_NUMBER = frozenset({
+    "incidents.briefing", "incidents.ceodecision", "incidents.incidentevent", "incidents.casereview",
+    "actions.action", "documents.attachment", "documents.wordimport", "alerts.notification", "alerts.emaildelivery",
+    "learning.learningitem",
+})
 
 
 def audit_record(
