@@ -48,8 +48,9 @@ from incidents.choices import (
 )
 from incidents.models import Action, Briefing, CeoDecision, Incident, IncidentEvent
 from incidents.selectors import briefings_visible_to, incidents_visible_to
+from incidents.steps import step_run
 from incidents.tests.factories import CR1_VALUES, case_form, non_case_form
-from incidents.workflow import transition_for
+from incidents.workflow import transition_for, transitions_from
 from organisation.choices import Role as R
 from organisation.tests.factories import Org, person
 
@@ -235,31 +236,42 @@ class SinMachine(RuleBasedStateMachine):
                                                                    status=status, evidence=evidence))
             return
         person_ = person_ or self.actors["ad"]
+        # The steps of the table of steps are taken as the pages and the API take them (incidents.steps).
+        data = {
+            "text": "" if bad else "Text", "analysis": "" if bad else "Analysis", "proposal": Proposal.MEETS_SHARE,
+            "decision": decision, "rationale": "" if bad else "Rationale", "answer": "" if bad else "Answer",
+            "briefing_title": "Title" if sharing else "", "briefing_text": "Text" if sharing else "",
+        }
+        if step == "ceo_decide":
+            data.update(action_description="Do this", action_owner=owner, action_due_date=due)
+
+        def table_step(name):
+            row = transition_for(incident.kind, Step(name))
+            if row is None or (name == Step.SUBMIT and incident.stage == Stage.RETURNED):
+                # Not a step of this kind, or a returned SIN's resubmission: the row of its stage, else the case row.
+                row = next((r for r in transitions_from(incident) if r.service == "incident_submit" and name == Step.SUBMIT), None)
+                row = row or transition_for(Kind.CASE, Step(name)) or transition_for(Kind.NON_CASE, Step(name))
+            return lambda: step_run(row, actor=person_, incident=incident, version=version, data=data)
+
         calls = {
             "update_draft": lambda: services.incident_update_draft(
                 actor=person_, data=(case_form if incident.kind == Kind.CASE else non_case_form)(
                     **({"incident_date": timezone.localdate() + timedelta(days=1)} if bad else {})), **base),
-            "submit": lambda: services.incident_submit(actor=person_, **base),
-            "ad_analyse": lambda: services.incident_ad_analyse(actor=person_, analysis="" if bad else "Analysis",
-                                                               proposal=Proposal.MEETS_SHARE, **base),
-            "ad_return": lambda: services.incident_ad_return(actor=person_, questions="" if bad else "Questions", **base),
-            "od_sign_off": lambda: services.incident_od_sign_off(actor=person_, **base),
-            "od_return": lambda: services.incident_od_return(actor=person_, reason="" if bad else "Reason", **base),
-            "od_not_notifiable": lambda: services.incident_od_not_notifiable(actor=person_, rationale="" if bad else "Rationale", **base),
-            "ceo_decide": lambda: services.incident_ceo_decide(
-                actor=person_, decision=decision, rationale="" if bad else "Rationale",
-                briefing_title="Title" if sharing else "", briefing_text="Text" if sharing else "",
-                action=services.RequestedAction("Do this", owner, due), **base),
-            "ceo_final": lambda: services.incident_ceo_final_decide(
-                actor=person_, decision=decision, rationale="" if bad else "Rationale",
-                briefing_title="Title" if sharing else "", briefing_text="Text" if sharing else "", **base),
+            "submit": table_step(Step.SUBMIT),
+            "ad_analyse": table_step(Step.AD_ANALYSE),
+            "ad_return": table_step(Step.AD_RETURN),
+            "od_sign_off": table_step(Step.OD_SIGN_OFF),
+            "od_return": table_step(Step.OD_RETURN),
+            "od_not_notifiable": table_step(Step.OD_NOT_NOTIFIABLE),
+            "ceo_decide": table_step(Step.CEO_DECISION),
+            "ceo_final": table_step(Step.CEO_FINAL_DECISION),
             "cr1_save": lambda: services.case_review_save(actor=person_, values={"summary": "Draft"}, submit=False, **base),
             "cr1_submit": lambda: services.case_review_save(actor=person_, values={} if bad else dict(CR1_VALUES), submit=True, **base),
-            "cr1_return": lambda: services.case_review_return(actor=person_, reason="" if bad else "Reason", **base),
-            "cr1_sign_off": lambda: services.case_review_sign_off(actor=person_, **base),
+            "cr1_return": table_step(Step.CR1_RETURN),
+            "cr1_sign_off": table_step(Step.CR1_SIGN_OFF),
             "action_add": lambda: services.action_add(actor=person_, action=services.RequestedAction("Do that", owner, due), **base),
-            "learning": lambda: services.incident_record_learning(actor=person_, learning="" if bad else "Learning", **base),
-            "close": lambda: services.incident_close(actor=person_, **base),
+            "learning": table_step(Step.LEARNING_RECORD),
+            "close": table_step(Step.CLOSE),
         }
         succeeded = self._run(incident.pk, calls[step])
         if variant == "stale":
