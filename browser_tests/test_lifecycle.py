@@ -140,12 +140,12 @@ def test_case_related_sin_from_draft_to_closed(live_server, new_page, org):
     expect_stage(page, "Awaiting Assistant Director analysis")
     page = ad.click("link", "Add your analysis and proposal", "the analysis form")
     page.get_by_label("Your analysis of the situation").fill("Serious harm with known abuse: meets criterion 3.")
-    page.get_by_label("Meets the criteria: share with CMT").check()
+    page.get_by_label("Meets the criteria: share with Core CMT").check()
     page = ad.click("button", "Send to the Operational Director", "the incident after analysis")
     expect_success(page, "Your analysis and proposal have been sent to the Operational Director.")
     expect_stage(page, "Awaiting Operational Director sign-off")
     expect_timeline(page, "Draft started", "Submitted to the Assistant Director", "Assistant Director analysis and proposal")
-    expect(page.get_by_test_id("timeline")).to_contain_text("Proposal: Meets the criteria: share with CMT")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Proposal: Meets the criteria: share with Core CMT")
 
     # --- 3. The Operational Director signs off: Core CMT alerted, the CR1 commissioned.
     page = od.visit("/notifications/", "notifications")
