@@ -77,6 +77,9 @@ class SamMeeting(models.Model):
         ordering = ["service_area__name"]
         constraints = [models.UniqueConstraint(fields=["cascade", "service_area"], name="one_sam_per_area_per_cascade")]
 
+    def __str__(self) -> str:
+        return f"SAM of {self.service_area_id} on {self.meeting_date}"
+
 
 class TeamMeeting(models.Model):
     """One team's meeting at which the learning was cascaded, confirmed by the team's manager."""
@@ -90,6 +93,9 @@ class TeamMeeting(models.Model):
     class Meta:
         ordering = ["team__name"]
         constraints = [models.UniqueConstraint(fields=["cascade", "team"], name="one_meeting_per_team_per_cascade")]
+
+    def __str__(self) -> str:
+        return f"Team meeting of {self.team_id} on {self.meeting_date}"
 
 
 class StaffAlert(models.Model):
@@ -151,6 +157,9 @@ class AlertRecipient(models.Model):
     class Meta:
         ordering = ["person__last_name", "person__first_name", "person__username"]
         constraints = [models.UniqueConstraint(fields=["alert", "person"], name="one_recipient_row_per_person")]
+
+    def __str__(self) -> str:
+        return f"Alert {self.alert_id} to person {self.person_id}"
 
 
 class BulletinEntry(models.Model):

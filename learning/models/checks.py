@@ -91,6 +91,9 @@ class EmbeddingCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.get_forum_display()} check of item {self.item_id} on {self.checked_on}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("learning:checks", args=[self.item_id]) + f"#check-{self.pk}"
+
     @property
     def area(self):
         return self.service_area or self.function
@@ -98,9 +101,6 @@ class EmbeddingCheck(models.Model):
     @property
     def evidence_downloadable(self) -> bool:
         return bool(self.evidence_file) and self.evidence_scan in (self.ScanStatus.CLEAN, self.ScanStatus.UNCHECKED)
-
-    def get_absolute_url(self) -> str:
-        return reverse("learning:checks", args=[self.item_id]) + f"#check-{self.pk}"
 
 
 class EmbeddingSettings(models.Model):

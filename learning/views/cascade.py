@@ -14,11 +14,11 @@ from core.exceptions import BusinessRuleError
 from organisation.models import ServiceArea, Team
 from organisation.selectors import access_for
 
+from ..forms_cascade import CascadeDecisionForm, OmtForm, SamForm, StaffAlertForm, TeamMeetingForm
 from ..models.cascade import ALERT_METHODS, CascadeMethod
 from ..selectors import learning_items_visible_to
 from ..selectors_cascade import alert_recipients, cascade_overview, recipient_row, staff_alerts_visible_to
 from ..services import cascade as services
-from ..forms_cascade import CascadeDecisionForm, OmtForm, SamForm, StaffAlertForm, TeamMeetingForm
 
 
 def _item(request, pk: int):

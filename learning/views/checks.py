@@ -12,7 +12,16 @@ from ..documents import agenda_docx, agenda_pdf, agenda_title
 from ..forms_cascade import CheckForm, ProgressReviewRecordForm, ProgressReviewScheduleForm
 from ..models.checks import Forum, ProgressReview, Recheck
 from ..selectors import learning_items_visible_to
-from ..selectors_cascade import agenda, area_from_key, area_key, areas_of, check_question, checks_visible_to, embedding_due, item_checks
+from ..selectors_cascade import (
+    agenda,
+    area_from_key,
+    area_key,
+    areas_of,
+    check_question,
+    checks_visible_to,
+    embedding_due,
+    item_checks,
+)
 from ..services import checks as services
 from .cascade import run_step
 
