@@ -22,7 +22,7 @@ Case-related SIN (2.2-2.7); `RETURNED` branches off `WITH_AD`, `NOT_NOTIFIABLE` 
 Non-case SIN (2.9-2.11): draft --submit--> notified --decision--> actions --close--> closed.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import rules
 
@@ -155,17 +155,11 @@ ROWS: list[Transition] = [
        service="incident_ceo_final_decide", args={**{name: name for name in DECISION_FIELDS}, "comments": "comments"},
        form="decision", takes_action=True, deadline_days=2, awaiting="CEO's decision on sharing",
        requires="decision and rationale", source="2.9"),
-    _t(Step.LEARNING_RECORD, N, ACTION_STAGES, None, "incidents.record_learning", p.RECORD_LEARNING,
-       who="The AD, OD, Head of Profession or reviewer", title="Record the learning identified",
-       done="The learning identified has been recorded.",
-       service="incident_record_learning", args={"learning": "text"},
-       text={"label": "Learning identified", "submit": "Record the learning"},
-       requires="the learning identified", source="2.7"),
-    _t(Step.CLOSE, N, {Stage.ACTIONS}, Stage.CLOSED, "incidents.close", p.CLOSE,
-       who="The action owners, then the accountable Assistant Director or Head of Profession", title="Close the incident",
-       done="The incident is closed.", service="incident_close", form="confirm",
-       deadline_days=60, awaiting="Complete the actions and close",
-       requires="every action done or carried", source="2.9"),
+]
+# The non-case SIN records its learning and closes as a case-related one does (2.9).
+ROWS += [
+    replace(row, kind=N, source="2.9")
+    for row in ROWS if row.kind == C and row.step in (Step.LEARNING_RECORD, Step.CLOSE)
 ]
 
 TRANSITIONS: dict[tuple[str, Step], Transition] = {(row.kind, row.step): row for row in ROWS}

@@ -75,6 +75,16 @@ def _require_stage(incident: Incident, step: Step) -> None:
         )
 
 
+def _open_step(step: Step, *, actor, incident_id: int, expected_version: int, refused: str) -> Incident:
+    """Begin a step of the table: lock the record (at the version the person saw), check they may take
+    it (its row's rule; `refused` says why not) and that its stage allows it."""
+    incident = _lock(incident_id, expected_version)
+    row = transition_for(incident.kind, step) or transition_for(Kind.CASE, step) or transition_for(Kind.NON_CASE, step)
+    _require(actor, row.perm, incident, refused)
+    _require_stage(incident, step)
+    return incident
+
+
 def _required_text(value: str | None, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:

@@ -23,8 +23,8 @@ from ._common import (
     _create_action,
     _lock,
     _move,
+    _open_step,
     _require,
-    _require_stage,
     _required_text,
 )
 
@@ -74,9 +74,8 @@ def closure_blockers(incident: Incident) -> list[str]:
 def incident_close(*, actor, incident_id: int, expected_version: int) -> Incident:
     """Close once the final decision is recorded and every action is done or carried (2.7)."""
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.close", incident, "Only the Assistant Director (or Head of Profession) accountable can close it.")
-        _require_stage(incident, Step.CLOSE)
+        incident = _open_step(Step.CLOSE, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the Assistant Director (or Head of Profession) accountable can close it.")
         blockers = closure_blockers(incident)
         if blockers:
             raise WrongStage(" ".join(blockers))

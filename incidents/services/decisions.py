@@ -27,10 +27,8 @@ from ..models import (
 from ._common import (
     _assistant_directors,
     _create_action,
-    _lock,
     _move,
-    _require,
-    _require_stage,
+    _open_step,
 )
 
 # --- CEO (2.4, 2.6) ------------------------------------------------------------
@@ -84,9 +82,8 @@ def incident_ceo_decide(*, actor, incident_id: int, expected_version: int, decis
                         briefing_title: str = "", briefing_text: str = "", action: RequestedAction | None = None) -> CeoDecision:
     """A CEO decision after sign-off, before the final one; may be recorded more than once (2.4)."""
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.ceo_decide", incident, "Only the CEO can record this decision.")
-        _require_stage(incident, Step.CEO_DECISION)
+        incident = _open_step(Step.CEO_DECISION, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the CEO can record this decision.")
         if decision != Decision.FURTHER_ACTION:
             action = None
         record = _record_decision(incident, actor=actor, decision=decision, rationale=rationale, comments="",
@@ -101,9 +98,8 @@ def incident_ceo_final_decide(*, actor, incident_id: int, expected_version: int,
                               action: RequestedAction | None = None) -> CeoDecision:
     """The CEO's final comments, actions and decision to share (2.6; for non-case SINs, 2.9)."""
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.ceo_decide", incident, "Only the CEO can record this decision.")
-        _require_stage(incident, Step.CEO_FINAL_DECISION)
+        incident = _open_step(Step.CEO_FINAL_DECISION, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the CEO can record this decision.")
         record = _record_decision(incident, actor=actor, decision=decision, rationale=rationale, comments=comments,
                                   is_final=True, briefing_title=briefing_title, briefing_text=briefing_text, action=action)
         _move(incident, actor=actor, step=Step.CEO_FINAL_DECISION, to_stage=Stage.ACTIONS,

@@ -26,10 +26,8 @@ from ..versions import CR1_FIELDS, cr1_values, version_record
 from ._common import (
     _case_review_signers,
     _cmt_and_ceo,
-    _lock,
     _move,
-    _require,
-    _require_stage,
+    _open_step,
     _required_text,
 )
 
@@ -43,9 +41,8 @@ def _lock_review(incident: Incident) -> CaseReview:
 def case_review_save(*, actor, incident_id: int, expected_version: int, values: dict[str, str], submit: bool = False) -> CaseReview:
     """Save the CR1 as a draft, or save and submit it for sign-off."""
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.write_case_review", incident, "Only an NIS reviewer can write the case review.")
-        _require_stage(incident, Step.CR1_SUBMIT)
+        incident = _open_step(Step.CR1_SUBMIT, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only an NIS reviewer can write the case review.")
         review = _lock_review(incident)
         changes = {}
         for name in CR1_FIELDS:
@@ -77,9 +74,8 @@ def case_review_save(*, actor, incident_id: int, expected_version: int, values: 
 
 def case_review_return(*, actor, incident_id: int, expected_version: int, reason: str) -> CaseReview:
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.sign_off_case_review", incident, "Only the Operational Service Director can return the case review.")
-        _require_stage(incident, Step.CR1_RETURN)
+        incident = _open_step(Step.CR1_RETURN, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the Operational Service Director can return the case review.")
         reason = _required_text(reason, "reason", "Enter what needs changing in the case review")
         review = _lock_review(incident)
         review.status = ReviewStatus.DRAFT
@@ -93,9 +89,8 @@ def case_review_return(*, actor, incident_id: int, expected_version: int, reason
 def case_review_sign_off(*, actor, incident_id: int, expected_version: int, comment: str = "") -> CaseReview:
     """The Operational Service Director signs off the CR1 and sends it to CMT: the second alert (2.1, 2.5)."""
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.sign_off_case_review", incident, "Only the Operational Service Director, who did not write it, can sign off the case review.")
-        _require_stage(incident, Step.CR1_SIGN_OFF)
+        incident = _open_step(Step.CR1_SIGN_OFF, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the Operational Service Director, who did not write it, can sign off the case review.")
         review = _lock_review(incident)
         review.status = ReviewStatus.SIGNED_OFF
         review.signed_off_at = timezone.now()

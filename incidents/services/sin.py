@@ -38,6 +38,7 @@ from ._common import (
     _lock,
     _move,
     _next_reference,
+    _open_step,
     _operational_directors,
     _require,
     _require_stage,
@@ -223,9 +224,8 @@ def incident_submit(*, actor, incident_id: int, expected_version: int, answer: s
 def incident_ad_analyse(*, actor, incident_id: int, expected_version: int, analysis: str, proposal: str) -> Incident:
     """The AD adds their analysis and proposes whether it meets the criteria to share with CMT (2.2)."""
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.ad_analyse", incident, "Only an Assistant Director of this service area can add the analysis.")
-        _require_stage(incident, Step.AD_ANALYSE)
+        incident = _open_step(Step.AD_ANALYSE, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only an Assistant Director of this service area can add the analysis.")
         analysis = _required_text(analysis, "analysis", "Enter your analysis of the situation")
         if proposal not in Proposal.values:
             raise ValidationError({"proposal": "Select whether the incident meets the criteria to share with Core CMT"})
@@ -237,9 +237,8 @@ def incident_ad_analyse(*, actor, incident_id: int, expected_version: int, analy
 
 def incident_ad_return(*, actor, incident_id: int, expected_version: int, questions: str) -> Incident:
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.ad_return", incident, "Only the Assistant Director of this service area can return it.")
-        _require_stage(incident, Step.AD_RETURN)
+        incident = _open_step(Step.AD_RETURN, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the Assistant Director of this service area can return it.")
         questions = _required_text(questions, "questions", "Enter your questions for the author")
         _move(incident, actor=actor, step=Step.AD_RETURN, to_stage=Stage.RETURNED, text=questions)
         notify(recipients=[incident.author], subject=incident, reason=Notification.Reason.ACT,
@@ -253,9 +252,8 @@ def incident_ad_return(*, actor, incident_id: int, expected_version: int, questi
 def incident_od_sign_off(*, actor, incident_id: int, expected_version: int, comment: str = "") -> Incident:
     """Sign-off: Core CMT is alerted and the NIS case review (CR1) commissioned, at the same moment (2.1, 2.3)."""
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.od_sign_off", incident, "Only the Operational Director of this region, who did not write it, can sign it off.")
-        _require_stage(incident, Step.OD_SIGN_OFF)
+        incident = _open_step(Step.OD_SIGN_OFF, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the Operational Director of this region, who did not write it, can sign it off.")
         now = timezone.now()
         incident.notified_at = now
         incident.review_commissioned_at = now
@@ -270,9 +268,8 @@ def incident_od_sign_off(*, actor, incident_id: int, expected_version: int, comm
 
 def incident_od_return(*, actor, incident_id: int, expected_version: int, reason: str) -> Incident:
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.od_return", incident, "Only the Operational Director of this region can return it.")
-        _require_stage(incident, Step.OD_RETURN)
+        incident = _open_step(Step.OD_RETURN, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the Operational Director of this region can return it.")
         reason = _required_text(reason, "reason", "Enter what the Assistant Director should look at again")
         _move(incident, actor=actor, step=Step.OD_RETURN, to_stage=Stage.WITH_AD, text=reason)
         notify(recipients=_assistant_directors(incident), subject=incident, reason=Notification.Reason.ACT,
@@ -283,9 +280,8 @@ def incident_od_return(*, actor, incident_id: int, expected_version: int, reason
 def incident_od_not_notifiable(*, actor, incident_id: int, expected_version: int, rationale: str) -> Incident:
     """The OD records that it does not meet the criteria; it stays on record."""
     with transaction.atomic():
-        incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.od_not_notifiable", incident, "Only the Operational Director of this region can record this.")
-        _require_stage(incident, Step.OD_NOT_NOTIFIABLE)
+        incident = _open_step(Step.OD_NOT_NOTIFIABLE, actor=actor, incident_id=incident_id, expected_version=expected_version,
+                              refused="Only the Operational Director of this region can record this.")
         rationale = _required_text(rationale, "rationale", "Enter why it does not meet the criteria")
         _move(incident, actor=actor, step=Step.OD_NOT_NOTIFIABLE, to_stage=Stage.NOT_NOTIFIABLE, text=rationale)
         incident.stage_due = None
