@@ -19,7 +19,7 @@ from organisation.choices import Role
 from organisation.models import CorporateFunction, RoleAssignment, ServiceArea, Team
 from organisation.selectors import access_for
 
-from .models.cascade import AlertRecipient, BulletinEntry, CascadeDecision, MonthlyCascade, StaffAlert
+from .models.cascade import AlertRecipient, BulletinEntry, CascadeDecision, MonthlyCascade, SamMeeting, StaffAlert, TeamMeeting
 from .models.checks import EmbeddingCheck, Forum, ProgressReview, Recheck
 from .selectors import learning_items_visible_to
 
@@ -241,6 +241,10 @@ def home_sections(user) -> list[dict]:
     sections = [{"title": "Alerts to acknowledge", "headings": ["Reference", "Alert", "Sent to", "Acknowledge by"], "rows": rows,
                  "empty": "You have no alert to acknowledge."}]
     access = access_for(user)
+    cascade_rows = _cascade_rows(user, access)
+    if cascade_rows is not None:
+        sections.append({"title": "Cascades to record", "headings": ["Reference", "What is needed", "Where", "Due"], "rows": cascade_rows[:50],
+                         "empty": "No cascade is waiting for you."})
     if access.service_area_ids or access.function_ids:
         due = embedding_due(user)
         checks = [{"reference": getattr(r.item, "alert_reference", "") or r.item.title, "url": reverse("learning:checks", args=[r.item_id]),
@@ -251,3 +255,34 @@ def home_sections(user) -> list[dict]:
         sections.append({"title": "Learning to check in practice", "headings": ["Reference", "What is needed", "Where", "Due"],
                          "rows": checks[:50], "empty": "No learning check is due in your area."})
     return sections
+
+
+def _cascade_rows(user, access) -> list[dict] | None:
+    """The monthly cascades waiting for this person's level (L&D lead: the OMT, and alerts still being acknowledged;
+    AD: their area's SAM; local manager: their team's meeting). None for people with no level."""
+    lead = access.has(Role.LEARNING_LEAD)
+    if not (lead or access.service_area_ids or access.team_ids):
+        return None
+    cascades = MonthlyCascade.objects.filter(item__in=learning_items_visible_to(user)).select_related("item")
+    rows = []
+
+    def row(item, what, place):
+        return {"reference": getattr(item, "alert_reference", "") or item.title, "url": reverse("learning:cascade", args=[item.pk]),
+                "what": f"{what}: {item.title}", "place": place, "due": None}
+
+    if lead:
+        rows += [row(c.item, "Record the OMT of the monthly cascade", "National") for c in cascades.filter(omt_date__isnull=True)]
+        alerts = StaffAlert.objects.filter(item__in=learning_items_visible_to(user)).annotate(
+            waiting=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=True))).filter(waiting__gt=0).select_related("item")
+        rows += [{"reference": a.alert_reference, "url": a.get_absolute_url(), "what": f"{a.waiting} yet to acknowledge: {a.title}",
+                  "place": "All staff", "due": a.acknowledge_by} for a in alerts]
+    started = list(cascades.filter(omt_date__isnull=False))
+    if access.service_area_ids and started:
+        done = set(SamMeeting.objects.filter(cascade__in=started).values_list("cascade_id", "service_area_id"))
+        areas = list(ServiceArea.objects.filter(pk__in=access.service_area_ids))
+        rows += [row(c.item, "Record your SAM", a.name) for c in started for a in areas if (c.pk, a.pk) not in done]
+    if access.team_ids and started:
+        done = set(TeamMeeting.objects.filter(cascade__in=started).values_list("cascade_id", "team_id"))
+        teams = list(Team.objects.filter(pk__in=access.team_ids))
+        rows += [row(c.item, "Confirm your team's meeting", t.name) for c in started for t in teams if (c.pk, t.pk) not in done]
+    return rows
