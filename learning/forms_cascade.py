@@ -78,6 +78,8 @@ class StaffAlertForm(GovukForm):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, v) for k, v in StaffAlert.Kind.choices if k in kinds]
+        if len(self.fields["kind"].choices) == 1:  # the only alert the cascade chose
+            self.fields["kind"].initial = self.fields["kind"].choices[0][0]
         self.helper = _helper(self, "kind", "title", "text", submit="Send the alert to all staff")
 
 
