@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from core import views as core_views
+from core.api import api_or_page
 
 admin.site.site_header = "Serious incident notifications: administration"
 
@@ -21,6 +25,8 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
-handler403 = "core.views.permission_denied"
-handler404 = "core.views.page_not_found"
-handler500 = "core.views.server_error"
+# Under /api/ the error answers are JSON, as the API's own are (core.api); elsewhere the GOV.UK pages.
+handler400 = api_or_page(defaults.bad_request, 400)
+handler403 = api_or_page(core_views.permission_denied, 403)
+handler404 = api_or_page(core_views.page_not_found, 404)
+handler500 = api_or_page(core_views.server_error, 500)

@@ -5,11 +5,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
 
+from core.api_schema import error_responses
+
 from .. import views as pages
 
 
 class BinaryRenderer(BaseRenderer):
-    """Lets a client ask for the file's type; the view answers with the file whatever it asked for."""
+    """Lets a client ask for the file's type; the view answers with the file whatever it asked for
+    (and an error in JSON: core.api.exception_handler)."""
 
     media_type = "*/*"
     format = "file"
@@ -29,7 +32,7 @@ class IncidentWord(APIView):
         summary="A SIN as a Word document",
         description="The notification, its case review (CR1) where the caller may read it, CEO decisions, actions and timeline. "
         "404 outside the caller's visibility. Audited.",
-        responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): FILE, 404: None},
+        responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): FILE, **error_responses()},
     )
     def get(self, request, pk: int):
         return pages.incident_word(request._request, pk)
@@ -41,7 +44,7 @@ class IncidentPdf(APIView):
     @extend_schema(
         operation_id="incident_download_pdf", tags=["documents"], summary="A SIN as PDF",
         description="The same paper as the Word download, as PDF. 404 outside the caller's visibility. Audited.",
-        responses={(200, "application/pdf"): FILE, 404: None},
+        responses={(200, "application/pdf"): FILE, **error_responses()},
     )
     def get(self, request, pk: int):
         return pages.incident_pdf_download(request._request, pk)

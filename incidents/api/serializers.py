@@ -5,11 +5,14 @@ import re
 from datetime import date
 
 import rules
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api_schema import RequestBody
 from organisation.models import CorporateFunction, ServiceArea, Team
 
-from ..choices import ActionStatus, Decision, Kind, Proposal, Step
+from ..choices import FINAL_DECISIONS, INITIAL_DECISIONS, ActionStatus, Decision, Kind, Proposal, Step
 from ..models import Action, Briefing, CaseReview, CeoDecision, Incident, IncidentEvent
 from ..services import CR1_FIELDS, FORM_FIELDS
 from ..workflow import API_STEPS  # noqa: F401 (the URLs read it here)
@@ -65,11 +68,26 @@ class ActionSerializer(serializers.ModelSerializer):
 
 
 class CaseReviewSerializer(serializers.ModelSerializer):
-    reviewer = serializers.StringRelatedField()
+    """The CR1. Every field is always there; the reviewer and everything written are null for a
+    caller who may not read the CR1 yet (incidents.read_case_review), and the reviewer is null too
+    while no reviewer has taken it up."""
+
+    reviewer = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = CaseReview
         fields = ["status", "reviewer", "commissioned_at", "submitted_at", "signed_off_at", *CR1_FIELDS]
+        read_only_fields = fields
+        extra_kwargs = {name: {"allow_null": True} for name in CR1_FIELDS}
+
+    # What a caller who may not read the CR1 yet is told of it.
+    SHOWN_TO_EVERYONE = ("status", "commissioned_at")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("readable", True):
+            data.update({name: None for name in data if name not in self.SHOWN_TO_EVERYONE})
+        return data
 
 
 class IncidentListSerializer(serializers.ModelSerializer):
@@ -95,18 +113,21 @@ class IncidentDetailSerializer(IncidentListSerializer):
         fields = IncidentListSerializer.Meta.fields + [*FORM_FIELDS, "learning_identified", "source_system",
                                                        "source_reference", "events", "decisions", "actions", "case_review"]
 
+    @extend_schema_field(CaseReviewSerializer(allow_null=True))
     def get_case_review(self, obj) -> dict | None:
         """The CR1's text only to those who may read it yet (incidents.read_case_review), as on the page."""
         review = getattr(obj, "review", None)
         if review is None:
             return None
-        request = self.context.get("request")
-        if not (request and rules.has_perm("incidents.read_case_review", request.user, obj)):
-            return {"status": review.status, "commissioned_at": review.commissioned_at}
-        return CaseReviewSerializer(review).data
+        return case_review_data(review, obj, self.context.get("request"))
 
 
-class IncidentWriteSerializer(serializers.Serializer):
+def case_review_data(review: CaseReview, incident: Incident, request) -> dict:
+    readable = bool(request) and rules.has_perm("incidents.read_case_review", request.user, incident)
+    return CaseReviewSerializer(review, context={"readable": readable}).data
+
+
+class IncidentWriteSerializer(RequestBody, serializers.Serializer):
     """The SIN form. Every text is optional while a draft; submission checks completeness."""
 
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.CASE)
@@ -129,15 +150,24 @@ class IncidentWriteSerializer(serializers.Serializer):
     immediate_actions = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
 
+class IncidentPatchSerializer(IncidentWriteSerializer):
+    """The SIN form as a PATCH of a draft: any of its texts, dates and criteria (left out: unchanged),
+    and the version of the record seen (required). Its kind and place are fixed once written."""
+
+    schema_required = ("version",)
+    kind = team = service_area = function = None
+
+
 class StepSerializer(serializers.Serializer):
-    """One step of the workflow. Which fields count depends on the step (see the OpenAPI description)."""
+    """Every field a step may take. Each step's endpoint takes `version` and only its own
+    (`step_serializer`, from STEP_FIELDS); what a field left out means is the service's default."""
 
     version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     answer = serializers.CharField(max_length=20000, required=False, allow_blank=True, default=None, allow_null=True)
     analysis = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
-    proposal = serializers.ChoiceField(choices=Proposal.choices, required=False, allow_blank=True, default="")
-    decision = serializers.ChoiceField(choices=Decision.choices, required=False, allow_blank=True, default="")
+    proposal = serializers.ChoiceField(choices=Proposal.choices, required=False, default=None)
+    decision = serializers.ChoiceField(choices=Decision.choices, required=False, default=None)
     rationale = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     comments = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     briefing_title = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -147,7 +177,9 @@ class StepSerializer(serializers.Serializer):
     action_due_date = RealDateField(label="Due date", required=False, allow_null=True, default=None)
 
 
-class CaseReviewWriteSerializer(serializers.Serializer):
+class CaseReviewWriteSerializer(RequestBody, serializers.Serializer):
+    """The CR1's parts (left out: unchanged), saved as a draft or submitted for sign-off; the version of the incident seen."""
+
     version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     submit = serializers.BooleanField(default=False)
     summary = serializers.CharField(max_length=50000, required=False, allow_blank=True)
@@ -158,14 +190,23 @@ class CaseReviewWriteSerializer(serializers.Serializer):
     recommendations = serializers.CharField(max_length=50000, required=False, allow_blank=True)
 
 
-class ActionCreateSerializer(serializers.Serializer):
+class ActionCreateSerializer(RequestBody, serializers.Serializer):
+    """A new action: what is to be done, by whom, by when; the version of the incident seen."""
+
+    schema_required = ("version", "description", "owner", "due_date")
+
     version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     description = serializers.CharField(max_length=5000)
     owner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     due_date = RealDateField(label="Due date")
 
 
-class ActionUpdateSerializer(serializers.Serializer):
+class ActionUpdateSerializer(RequestBody, serializers.Serializer):
+    """An action's status and its evidence of completion; the version of the action seen."""
+
+    # Required in the PATCH body too (drf-spectacular would make them optional).
+    schema_required = ("version", "status")
+
     version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     evidence = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
@@ -180,13 +221,15 @@ class BriefingSerializer(serializers.ModelSerializer):
 
 
 _DECISION_FIELDS = ["decision", "rationale", "briefing_title", "briefing_text", "action_description", "action_owner", "action_due_date"]
-# Each step's endpoint takes `version` and only these fields of StepSerializer; (field, what it holds here, required).
+# Each step's endpoint takes `version` and only these fields of StepSerializer: (field, what it holds
+# here, required). A required field is required in the schema, and refused (400) when missing or blank
+# by the step's service, in the page's words ("Enter your questions for the author").
 STEP_FIELDS: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
     Step.SUBMIT: ("Submit the SIN to the Assistant Director (or, non-case, to Core CMT). A SIN returned with questions is "
                   "resubmitted with the author's `answer` (or the one saved with the draft).",
                   [("answer", "The answer to the Assistant Director's questions (a returned SIN only)", False)]),
     Step.AD_ANALYSE: ("The AD's analysis and proposal; sends the SIN to the Operational Director.",
-                      [("analysis", "The analysis", True), ("proposal", "Does it meet the criteria, and should CMT be told?", True)]),
+                      [("analysis", "The analysis", True), ("proposal", "Does it meet the criteria, to share with Core CMT?", True)]),
     Step.AD_RETURN: ("Return the SIN to its author with questions.", [("text", "The questions for the author", True)]),
     Step.OD_SIGN_OFF: ("Sign off: alerts Core CMT and commissions the NIS case review (CR1).", [("text", "A comment, if any", False)]),
     Step.OD_RETURN: ("Return the SIN to the AD.", [("text", "What needs changing", True)]),
@@ -200,21 +243,44 @@ STEP_FIELDS: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
     Step.LEARNING_RECORD: ("Record the learning identified, to be carried into the Learning Portal.", [("text", "The learning identified", True)]),
     Step.CLOSE: ("Close the incident: the final decision is recorded and every action is done or carried.", []),
 }
+# The decisions each CEO step takes (the schema's enum for its `decision`).
+STEP_DECISIONS = {Step.CEO_DECISION: INITIAL_DECISIONS, Step.CEO_FINAL_DECISION: FINAL_DECISIONS}
+
+
+class StepDecisionField(serializers.ChoiceField):
+    """The decision a CEO step takes, from that step's own set of decisions."""
+
+
+class StepDecisionFieldSchema(OpenApiSerializerFieldExtension):
+    """Each step's set of decisions inline (inside allOf): made into an enum component named for the
+    field, "decision", drf-spectacular would find it colliding with the decisions on record."""
+
+    target_class = StepDecisionField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"allOf": [{"type": "string", "enum": list(self.target.choices)}]}
 
 
 def step_serializer(step: str) -> type[serializers.Serializer]:
     """The request body of one step's endpoint: `version` and that step's own fields.
 
-    The fields stay optional here: the step's service says what is missing, in
-    the same words as the page ("Enter the rationale for the decision").
+    The required fields are required in the schema (core.api_schema.RequestBody) but let through here: the
+    step's service says what is missing, in the same words as the page ("Enter the rationale for
+    the decision"), under the request's field name (incidents.api.views).
     """
     _, fields = STEP_FIELDS[step]
     template = StepSerializer._declared_fields
     attrs = {"version": copy.deepcopy(template["version"])}
     for name, help_text, required in fields:
-        field = copy.deepcopy(template[name])
-        field.help_text = " ".join(part for part in (help_text, "Required." if required else "") if part) or None
-        attrs[name] = field
+        field = template[name]
+        # Made anew with the step's own help text (and decisions): DRF makes a serializer's fields
+        # anew from their arguments, so an attribute set on a field afterwards would be lost.
+        field_class, kwargs = type(field), {**field._kwargs}
+        kwargs["help_text"] = " ".join(part for part in (f"{help_text}." if help_text else "", "Required." if required else "") if part) or None
+        if name == "decision":
+            field_class, kwargs["choices"] = StepDecisionField, [(d.value, d.label) for d in STEP_DECISIONS[step]]
+        attrs[name] = field_class(*field._args, **kwargs)
+    attrs["schema_required"] = tuple(name for name, _, required in fields if required)
     attrs["__doc__"] = STEP_FIELDS[step][0]
     name = "".join(part.capitalize() for part in step.split("_")) + "StepSerializer"
-    return type(name, (serializers.Serializer,), attrs)
+    return type(name, (RequestBody, serializers.Serializer), attrs)

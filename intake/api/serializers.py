@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from core.api_schema import RequestBody
 from incidents.api.serializers import RealDateField
 from incidents.criteria import NON_CASE_CATEGORIES
 from incidents.models import Incident
@@ -13,8 +14,11 @@ from incidents.services import validate_dates
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._:/#-]{0,99}$"
 
 
-class IntakeIncidentSerializer(serializers.Serializer):
+class IntakeIncidentSerializer(RequestBody, serializers.Serializer):
     """A non-case incident from another system: the category of 2.11 and what the SIN form asks."""
+
+    # Their text may not be blank, which the schema says too.
+    schema_required = ("category", "source_reference", "title", "what_happened")
 
     category = serializers.ChoiceField(
         choices=NON_CASE_CATEGORIES, help_text="One of the reportable incident categories of source 2.11."

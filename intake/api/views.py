@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import BoundedJSONParser
+from core.api_schema import ErrorSerializer, error_responses
 
 from ..services import intake_receive
 from .authentication import IsSourceSystem, SourceTokenAuthentication
@@ -62,9 +63,10 @@ class IntakeIncidentCreate(APIView):
         responses={
             201: OpenApiResponse(IntakeResultSerializer, description="The draft SIN was created."),
             200: OpenApiResponse(IntakeResultSerializer, description="Received before: the existing record, unchanged."),
-            400: OpenApiResponse(description="The payload is not valid: errors by field."),
-            401: OpenApiResponse(description="No token, or a revoked or unknown token."),
-            409: OpenApiResponse(description="Idempotency-Key reused for a different request, or the system is not routed."),
+            **error_responses(fields=[*IntakeIncidentSerializer._declared_fields, IDEMPOTENCY_HEADER, "criteria"], record=False, auth=401,
+                              fields_note="A category switched off by an administrator is reported as criteria."),
+            (401, "application/json"): OpenApiResponse(ErrorSerializer, description="No token, or a revoked or unknown token."),
+            (409, "application/json"): OpenApiResponse(ErrorSerializer, description="Idempotency-Key reused for a different request, or the system is not routed."),
         },
         examples=[
             OpenApiExample("A health and safety incident", value=EXAMPLE_REQUEST, request_only=True),
