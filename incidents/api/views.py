@@ -289,4 +289,3 @@ class BriefingList(generics.ListAPIView):
     @extend_schema(responses={200: BriefingSerializer, **error_responses()})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
-
