@@ -12,6 +12,8 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_schema import RequestBody, error_responses
+
 from ..models.cascade import CascadeMethod, StaffAlert
 from ..models.checks import EmbeddingCheck, Finding, Forum
 from ..selectors import learning_items_visible_to
@@ -28,14 +30,11 @@ def _service(call):
 
 class StaffAlertSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(source="alert_reference", read_only=True)
-    acknowledged_at = serializers.SerializerMethodField()
+    alert_kind = serializers.ChoiceField(source="kind", choices=StaffAlert.Kind.choices, read_only=True)
 
     class Meta:
         model = StaffAlert
-        fields = ["id", "reference", "kind", "title", "text", "item", "sent_at", "acknowledge_by", "acknowledged_at"]
-
-    def get_acknowledged_at(self, alert):
-        return getattr(alert, "my_acknowledged_at", None)
+        fields = ["id", "reference", "alert_kind", "title", "text", "item", "sent_at", "acknowledge_by"]
 
 
 class CascadeSerializer(serializers.Serializer):
@@ -45,7 +44,7 @@ class CascadeSerializer(serializers.Serializer):
     omt_date = serializers.DateField(read_only=True, allow_null=True)
 
 
-class CascadeDecideSerializer(serializers.Serializer):
+class CascadeDecideSerializer(RequestBody, serializers.Serializer):
     methods = serializers.ListField(child=serializers.ChoiceField(choices=CascadeMethod.choices), allow_empty=True)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
@@ -61,18 +60,23 @@ class CheckSerializer(serializers.ModelSerializer):
         return str(check.area)
 
 
-class CheckWriteSerializer(serializers.Serializer):
+class CheckWriteSerializer(RequestBody, serializers.Serializer):
     forum = serializers.ChoiceField(choices=Forum.choices)
     area = serializers.CharField(help_text='"area-<id>" for a service area, "function-<id>" for a corporate function')
     checked_on = serializers.DateField(input_formats=["%Y-%m-%d"])
     finding = serializers.ChoiceField(choices=Finding.choices)
     evidence = serializers.CharField(allow_blank=True, max_length=20000)
+    schema_required = ("evidence",)
 
 
 class MyStaffAlerts(generics.ListAPIView):
     """The knowledge and legal alerts the caller has still to acknowledge."""
 
     serializer_class = StaffAlertSerializer
+
+    @extend_schema(responses={200: StaffAlertSerializer(many=True), **error_responses()}, summary="The alerts you have still to acknowledge")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return StaffAlert.objects.filter(pk__in=alerts_to_acknowledge(self.request.user).values("alert_id")).order_by("acknowledge_by", "pk")
@@ -81,7 +85,7 @@ class MyStaffAlerts(generics.ListAPIView):
 class StaffAlertAcknowledge(APIView):
     serializer_class = StaffAlertSerializer
 
-    @extend_schema(request=None, responses={200: StaffAlertSerializer}, summary="Acknowledge a knowledge or legal alert sent to you",
+    @extend_schema(request=None, responses={200: StaffAlertSerializer, **error_responses()}, summary="Acknowledge a knowledge or legal alert sent to you",
                    description="Counted once: a second acknowledgement changes nothing. 403 when the alert was not sent to you.")
     def post(self, request, pk: int):
         alert = get_object_or_404(staff_alerts_visible_to(request.user), pk=pk)
@@ -92,7 +96,7 @@ class StaffAlertAcknowledge(APIView):
 class ItemCascade(APIView):
     serializer_class = CascadeSerializer
 
-    @extend_schema(responses={200: CascadeSerializer}, summary="How an item's learning is cascaded and how far it reached")
+    @extend_schema(responses={200: CascadeSerializer, **error_responses()}, summary="How an item's learning is cascaded and how far it reached")
     def get(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
         overview = cascade_overview(item)
@@ -103,7 +107,8 @@ class ItemCascade(APIView):
             "omt_date": overview.monthly.omt_date if overview.monthly else None,
         }).data)
 
-    @extend_schema(request=CascadeDecideSerializer, responses={201: CascadeSerializer}, summary="Agree the cascade (the cascade action's owner)")
+    @extend_schema(request=CascadeDecideSerializer, responses={201: CascadeSerializer, **error_responses(
+        fields=["methods", "rationale"], lists=["methods"], conflict=True)}, summary="Agree the cascade (the cascade action's owner)")
     def post(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
         data = CascadeDecideSerializer(data=request.data)
@@ -118,13 +123,14 @@ class ItemCascade(APIView):
 class ItemChecks(APIView):
     serializer_class = CheckSerializer
 
-    @extend_schema(responses={200: CheckSerializer(many=True)}, summary="The checks of embedding in practice of an item")
+    @extend_schema(responses={200: CheckSerializer(many=True), **error_responses()}, summary="The checks of embedding in practice of an item")
     def get(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
         checks = checks_visible_to(request.user).filter(item=item).select_related("service_area", "function")
         return Response(CheckSerializer(checks, many=True).data)
 
-    @extend_schema(request=CheckWriteSerializer, responses={201: CheckSerializer}, summary="Record a check (the area's AD or HoP)")
+    @extend_schema(request=CheckWriteSerializer, responses={201: CheckSerializer, **error_responses(
+        fields=["forum", "area", "checked_on", "finding", "evidence"], conflict=True)}, summary="Record a check (the area's AD or HoP)")
     def post(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
         data = CheckWriteSerializer(data=request.data)
