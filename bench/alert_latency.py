@@ -25,10 +25,11 @@ os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
 sys.path.insert(0, str(ROOT))
 
 
-def main():
-    from alerts.mail_sink import MailSink, _Handler
+def _start_timed_server(sink, arrivals: dict[str, float]) -> None:
+    """Start the real SMTP server (aiosmtpd) on the sink's port, noting when each email (by subject and recipients) is accepted."""
+    from aiosmtpd.controller import Controller
 
-    arrivals: dict[str, float] = {}
+    from alerts.mail_sink import _Handler
 
     class TimedHandler(_Handler):
         async def handle_DATA(self, server, session, envelope):
@@ -36,21 +37,19 @@ def main():
             arrivals[arrivals_key] = time.time()
             return "250 Message accepted for delivery"
 
-    sink = MailSink()
-    os.environ["EMAIL_HOST"] = "127.0.0.1"
-    os.environ["EMAIL_PORT"] = str(sink.port)
+    sink.controller = Controller(TimedHandler(sink), hostname="127.0.0.1", port=sink.port)
+    sink.controller.start()
 
-    import django
 
-    django.setup()
-    from aiosmtpd.controller import Controller
+def _fresh_database_with_incidents():
+    """A new SQLite database with an organisation and ALERTS incidents waiting for the OD's sign-off."""
     from django.core.management import call_command
     from django.db import connection
+    from django_tasks_db.models import DBTaskResult
 
-    from incidents import services
+    from alerts.models import EmailDelivery
     from incidents.choices import Stage
     from incidents.tests.factories import incident_at
-    from organisation.choices import Role
     from organisation.tests.factories import Org
 
     DB.parent.mkdir(exist_ok=True)
@@ -60,36 +59,33 @@ def main():
     org = Org()
     incidents = [incident_at(org, Stage.WITH_OD) for _ in range(ALERTS)]
     # The alerts of the steps that led here are not measured: drop them.
-    from django_tasks_db.models import DBTaskResult
-
-    from alerts.models import EmailDelivery
-
     DBTaskResult.objects.all().delete()
     EmailDelivery.objects.all().delete()
     connection.close()
+    return org, incidents
 
-    sink.controller = Controller(TimedHandler(sink), hostname="127.0.0.1", port=sink.port)
-    sink.controller.start()
-    env = {**os.environ}
-    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", INTERVAL, "--no-startup-delay"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def _sign_off_all(org, incidents, arrivals: dict[str, float]) -> dict[str, float]:
+    """Sign each incident off at PACE; when each committed, keyed as its Core CMT email will arrive. Waits up to 120 s."""
+    from incidents import services
+    from organisation.choices import Role
+
     od = org.people[Role.OPERATIONAL_DIRECTOR]
     cmt_email = org.people[Role.CMT_MEMBER].email
     committed: dict[str, float] = {}
-    try:
-        time.sleep(1.0)
-        for incident in incidents:
-            incident.refresh_from_db()
-            services.incident_od_sign_off(actor=od, incident_id=incident.pk, expected_version=incident.version)
-            committed[f"[{incident.reference}] Core CMT alert: initial stage|{cmt_email}"] = time.time()
-            time.sleep(PACE)
-        deadline = time.time() + 120
-        while time.time() < deadline and not all(key in arrivals for key in committed):
-            time.sleep(0.2)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=10)
-        sink.stop()
+    time.sleep(1.0)
+    for incident in incidents:
+        incident.refresh_from_db()
+        services.incident_od_sign_off(actor=od, incident_id=incident.pk, expected_version=incident.version)
+        committed[f"[{incident.reference}] Core CMT alert: initial stage|{cmt_email}"] = time.time()
+        time.sleep(PACE)
+    deadline = time.time() + 120
+    while time.time() < deadline and not all(key in arrivals for key in committed):
+        time.sleep(0.2)
+    return committed
+
+
+def _report(committed: dict[str, float], arrivals: dict[str, float]) -> None:
     latencies = [(arrivals[key] - committed[key]) * 1000 for key in committed if key in arrivals]
     missing = len(committed) - len(latencies)
     print(f"\n{len(committed)} sign-offs, one every {PACE} s (4 emails each); worker polling every {INTERVAL} s; SQLite; real SMTP server (aiosmtpd)")
@@ -97,6 +93,32 @@ def main():
           f"p95 {statistics.quantiles(latencies, n=20)[18]:.0f} ms, max {max(latencies):.0f} ms; not delivered: {missing}")
     if missing:
         raise SystemExit(1)
+
+
+def main():
+    from alerts.mail_sink import MailSink
+
+    arrivals: dict[str, float] = {}
+    sink = MailSink()
+    os.environ["EMAIL_HOST"] = "127.0.0.1"
+    os.environ["EMAIL_PORT"] = str(sink.port)
+
+    import django
+
+    django.setup()
+
+    org, incidents = _fresh_database_with_incidents()
+    _start_timed_server(sink, arrivals)
+    env = {**os.environ}
+    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", INTERVAL, "--no-startup-delay"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        committed = _sign_off_all(org, incidents, arrivals)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+        sink.stop()
+    _report(committed, arrivals)
 
 
 if __name__ == "__main__":

@@ -156,16 +156,17 @@ def _cells(row):
     return cells
 
 
-def _read(document) -> ImportedForm:
-    from docx.text.paragraph import Paragraph
-
+def _form_kind(document) -> str:
+    """Which SIN form this is, by the marker the blank form carries; the CR1 is refused."""
     properties = document.core_properties
     marker = f"{properties.subject or ''};{properties.keywords or ''}"
     if CR1_FORM_MARKER in marker:
         raise DocumentImportError("This is the case review form (CR1), not the SIN form. Upload a completed SIN form.")
-    kind = "non_case" if "non_case" in marker else "case"
+    return "non_case" if "non_case" in marker else "case"
 
-    result = ImportedForm(kind=kind)
+
+def _table_entries(document) -> dict[str, str]:
+    """The right-hand cell of each label | entry row whose label is a form field's, by field name (first one wins)."""
     labels = {}
     for name, label, limit in form_fields("case") + form_fields("non_case"):
         labels.setdefault(normalise(label), (name, limit))
@@ -178,6 +179,12 @@ def _read(document) -> ImportedForm:
             key = normalise(cells[0].text)
             if key in labels and labels[key][0] not in found:
                 found[labels[key][0]] = cells[1].text
+    return found
+
+
+def _ticked_criteria(document, kind: str) -> tuple[list[str], int]:
+    """The codes of the criteria ticked, in the order of the paper, and how many criteria boxes were found at all."""
+    from docx.text.paragraph import Paragraph
 
     criteria = {normalise(c.text): c.code for c in Criterion.objects.filter(kind=kind, active=True)}
     boxes_seen = 0
@@ -193,35 +200,37 @@ def _read(document) -> ImportedForm:
         boxes_seen += 1
         if ticked_line and code not in ticked:
             ticked.append(code)
+    return ticked, boxes_seen
 
-    if not found and not boxes_seen:
-        raise DocumentImportError(
-            "This Word document does not follow the layout of the SIN form, so nothing could be read from it. "
-            "Download the blank SIN form, copy the details into it and upload that."
-        )
-    result.criteria = ticked
 
+def _take_entry(result: ImportedForm, name: str, raw: str, limit: int | None, today: date) -> None:
+    """One field's entry into values (and read), or why it could not be taken into problems."""
+    if name in DATE_FIELDS:
+        value = _parse_date(raw)
+        if value is None:
+            result.problems[name] = f"The date '{raw[:40]}' could not be read: enter it as day, month and year"
+            return
+        if value > today:
+            result.problems[name] = "The date is in the future"
+            return
+        result.values[name] = value
+    else:
+        if limit is not None and len(raw) > limit:
+            result.problems[name] = f"The entry is too long ({len(raw)} characters; at most {limit})"
+            return
+        result.values[name] = raw
+    result.read.append(name)
+
+
+def _take_entries(result: ImportedForm, found: dict[str, str]) -> None:
+    """Every field of the form's kind: taken, missing, or a problem; then the checks across fields."""
     today = timezone.localdate()
-    for name, _label, limit in form_fields(kind):
+    for name, _label, limit in form_fields(result.kind):
         raw = xml_safe(found.get(name, "")).replace("\r\n", "\n").replace("\r", "\n").strip()
         if not raw:
             result.missing.append(name)
             continue
-        if name in DATE_FIELDS:
-            value = _parse_date(raw)
-            if value is None:
-                result.problems[name] = f"The date '{raw[:40]}' could not be read: enter it as day, month and year"
-                continue
-            if value > today:
-                result.problems[name] = "The date is in the future"
-                continue
-            result.values[name] = value
-        else:
-            if limit is not None and len(raw) > limit:
-                result.problems[name] = f"The entry is too long ({len(raw)} characters; at most {limit})"
-                continue
-            result.values[name] = raw
-        result.read.append(name)
+        _take_entry(result, name, raw, limit, today)
     incident_date, aware_date = result.values.get("incident_date"), result.values.get("aware_date")
     if incident_date and aware_date and aware_date < incident_date:
         del result.values["aware_date"]
@@ -230,6 +239,20 @@ def _read(document) -> ImportedForm:
     if "other_description" in result.missing:
         # Only asked for when 'Other' is ticked.
         result.missing.remove("other_description")
+
+
+def _read(document) -> ImportedForm:
+    kind = _form_kind(document)
+    result = ImportedForm(kind=kind)
+    found = _table_entries(document)
+    ticked, boxes_seen = _ticked_criteria(document, kind)
+    if not found and not boxes_seen:
+        raise DocumentImportError(
+            "This Word document does not follow the layout of the SIN form, so nothing could be read from it. "
+            "Download the blank SIN form, copy the details into it and upload that."
+        )
+    result.criteria = ticked
+    _take_entries(result, found)
     return result
 
 

@@ -160,12 +160,7 @@ def _person(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def incident_docx(incident, *, events, decisions, actions, review, show_review: bool) -> bytes:
-    """A SIN laid out as a paper a director reads: summary, the form, the CR1, decisions, actions, timeline."""
-    document = _new_document(title=f"{incident.display_reference}: {xml_safe(incident.title)}", marker=SIN_FORM_MARKER, kind=incident.kind)
-    document.add_heading(f"Serious incident {incident.display_reference}", level=1)
-    if incident.title:
-        document.add_paragraph(xml_safe(incident.title)).runs[0].bold = True
+def _summary_section(document, incident) -> None:
     document.add_heading("Summary", level=2)
     summary = [
         ("Reference", incident.display_reference),
@@ -181,6 +176,9 @@ def incident_docx(incident, *, events, decisions, actions, review, show_review: 
         summary.append(("Received from", f"{incident.source_system} ({incident.source_reference})"))
     _label_table(document, summary)
 
+
+def _notification_section(document, incident) -> None:
+    """The form as completed (criteria and the incident table), and the learning identified."""
     values = {name: getattr(incident, name) for name, _label, _limit in form_fields(incident.kind)}
     ticked = {c.code for c in incident.criteria.all()}
     _form_section(document, incident.kind, values, ticked, blank=False)
@@ -188,40 +186,62 @@ def incident_docx(incident, *, events, decisions, actions, review, show_review: 
         document.add_heading("Learning identified", level=2)
         document.add_paragraph(xml_safe(incident.learning_identified))
 
-    if review is not None and show_review:
-        document.add_heading("Case review (CR1)", level=2)
-        _label_table(document, [
-            ("Status", review.get_status_display()),
-            ("Reviewer", _person(review.reviewer)),
-            ("Signed off by", _person(review.signed_off_by)),
-            ("Signed off on", review.signed_off_at),
-        ])
-        document.add_paragraph()
-        _label_table(document, [(label, getattr(review, name)) for name, label in CR1_FIELDS_LABELS])
 
+def _case_review_section(document, review) -> None:
+    document.add_heading("Case review (CR1)", level=2)
+    _label_table(document, [
+        ("Status", review.get_status_display()),
+        ("Reviewer", _person(review.reviewer)),
+        ("Signed off by", _person(review.signed_off_by)),
+        ("Signed off on", review.signed_off_at),
+    ])
+    document.add_paragraph()
+    _label_table(document, [(label, getattr(review, name)) for name, label in CR1_FIELDS_LABELS])
+
+
+def _decisions_section(document, decisions) -> None:
     document.add_heading("CEO decisions", level=2)
-    if decisions:
-        _data_table(document, ["When", "Decision", "Rationale and comments"], [
-            [d.decided_at, d.get_decision_display() + (" (final)" if d.is_final else ""),
-             d.rationale + (f"\n\n{d.comments}" if d.comments else "")]
-            for d in decisions
-        ])
-    else:
+    if not decisions:
         document.add_paragraph("No decision recorded yet.")
+        return
+    _data_table(document, ["When", "Decision", "Rationale and comments"], [
+        [d.decided_at, d.get_decision_display() + (" (final)" if d.is_final else ""),
+         d.rationale + (f"\n\n{d.comments}" if d.comments else "")]
+        for d in decisions
+    ])
 
+
+def _actions_section(document, actions) -> None:
     document.add_heading("Actions", level=2)
-    if actions:
-        _data_table(document, ["Action", "Owner", "Due", "Status", "Evidence"], [
-            [a.description, _person(a.owner), a.due_date, a.get_status_display(), a.evidence] for a in actions
-        ])
-    else:
+    if not actions:
         document.add_paragraph("No actions yet.")
+        return
+    _data_table(document, ["Action", "Owner", "Due", "Status", "Evidence"], [
+        [a.description, _person(a.owner), a.due_date, a.get_status_display(), a.evidence] for a in actions
+    ])
 
+
+def _timeline_section(document, events) -> None:
     document.add_heading("Timeline", level=2)
     _data_table(document, ["When", "Step", "By", "Note"], [
         [e.at, e.get_step_display(), _person(e.actor), (f"Proposal: {e.get_proposal_display()}. " if e.proposal else "") + e.text]
         for e in events
     ])
+
+
+def incident_docx(incident, *, events, decisions, actions, review, show_review: bool) -> bytes:
+    """A SIN laid out as a paper a director reads: summary, the form, the CR1, decisions, actions, timeline."""
+    document = _new_document(title=f"{incident.display_reference}: {xml_safe(incident.title)}", marker=SIN_FORM_MARKER, kind=incident.kind)
+    document.add_heading(f"Serious incident {incident.display_reference}", level=1)
+    if incident.title:
+        document.add_paragraph(xml_safe(incident.title)).runs[0].bold = True
+    _summary_section(document, incident)
+    _notification_section(document, incident)
+    if review is not None and show_review:
+        _case_review_section(document, review)
+    _decisions_section(document, decisions)
+    _actions_section(document, actions)
+    _timeline_section(document, events)
     footer = document.sections[0].footer.paragraphs[0]
     footer.text = f"{CLASSIFICATION}. {incident.display_reference}. Printed {timezone.localtime():%d/%m/%Y %H:%M}."
     return _save(document)
