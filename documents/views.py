@@ -1,11 +1,8 @@
 """Pages and downloads for documents. Every incident, file and import starts from incidents_visible_to (404 outside)."""
 
-import re
-import unicodedata
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,31 +12,14 @@ from incidents.forms import place_choices_for_case, place_choices_for_non_case, 
 from incidents.selectors import incident_detail as select_incident_detail
 from incidents.services import submission_errors
 
-from . import services
+from . import papers, services
 from .forms import AttachmentForm, ImportForm
 from .layout import form_fields
 from .models import Attachment
-from .pdf import incident_pdf, paper_context
+from .papers import paper_response, safe_filename
 from .reader import DocumentImportError
 from .selectors import attachments_of, attachments_visible_to, case_review_visible
-from .word import WORD_CONTENT_TYPE, blank_cr1_form, blank_sin_form, incident_docx
-
-
-def _download(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def safe_filename(name: str) -> str:
-    """A name fit for a header and a file system: no path, no control characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = re.split(r"[\\/]", name)[-1].strip(" .")
-    return name[-150:] or "file"
-
+from .word import WORD_CONTENT_TYPE
 
 EXTENSIONS = {
     "application/pdf": (".pdf",),
@@ -82,44 +62,30 @@ def index(request):
 @require_GET
 def blank_sin(request):
     kind = request.GET.get("kind", Kind.CASE)
-    if kind not in Kind.values:
-        raise Http404
-    services.blank_form_downloaded(actor=request.user, form=f"sin_{kind}")
-    name = "SIN-form.docx" if kind == Kind.CASE else "SIN-form-non-case.docx"
-    return _download(blank_sin_form(kind), filename=name, content_type=WORD_CONTENT_TYPE)
+    return paper_response(papers.blank_sin_paper(user=request.user, kind=kind))
 
 
 @require_GET
 def blank_cr1(request):
-    services.blank_form_downloaded(actor=request.user, form="cr1")
-    return _download(blank_cr1_form(), filename="CR1-case-review-form.docx", content_type=WORD_CONTENT_TYPE)
+    return paper_response(papers.blank_cr1_paper(user=request.user))
 
 
 # --- a SIN as a paper -----------------------------------------------------------
 
 
 def _paper_context(request, pk: int) -> dict:
-    incident = select_incident_detail(request.user, pk)
-    return paper_context(incident, show_review=case_review_visible(request.user, incident, incident.review))
+    """What the paper of a SIN shows to the person asking (the HTML the PDF is drawn from)."""
+    return papers.incident_paper_context(user=request.user, pk=pk)
 
 
 @require_GET
 def incident_word(request, pk: int):
-    context = _paper_context(request, pk)
-    incident = context["incident"]
-    data = incident_docx(incident, events=context["events"], decisions=context["decisions"], actions=context["actions"],
-                         review=context["review"], show_review=context["review"] is not None)
-    services.incident_document_downloaded(actor=request.user, incident=incident, file_format="docx")
-    return _download(data, filename=f"{safe_filename(incident.display_reference)}.docx", content_type=WORD_CONTENT_TYPE)
+    return paper_response(papers.incident_paper(user=request.user, pk=pk, file_format="docx"))
 
 
 @require_GET
 def incident_pdf_download(request, pk: int):
-    context = _paper_context(request, pk)
-    incident = context["incident"]
-    data = incident_pdf(context)
-    services.incident_document_downloaded(actor=request.user, incident=incident, file_format="pdf")
-    return _download(data, filename=f"{safe_filename(incident.display_reference)}.pdf", content_type="application/pdf")
+    return paper_response(papers.incident_paper(user=request.user, pk=pk, file_format="pdf"))
 
 
 # --- importing a completed SIN form (2.8) ----------------------------------------

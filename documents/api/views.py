@@ -1,4 +1,4 @@
-"""The same papers through the API: a SIN as Word or PDF, and the blank forms. Visibility as on the pages."""
+"""The same papers through the API: a SIN as Word or PDF, from the same service as the pages (documents.papers)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from core.api_schema import error_responses
 
-from .. import views as pages
+from ..papers import incident_paper, paper_response
 
 
 class BinaryRenderer(BaseRenderer):
@@ -35,7 +35,7 @@ class IncidentWord(APIView):
         responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): FILE, **error_responses()},
     )
     def get(self, request, pk: int):
-        return pages.incident_word(request._request, pk)
+        return paper_response(incident_paper(user=request.user, pk=pk, file_format="docx"))
 
 
 class IncidentPdf(APIView):
@@ -47,4 +47,4 @@ class IncidentPdf(APIView):
         responses={(200, "application/pdf"): FILE, **error_responses()},
     )
     def get(self, request, pk: int):
-        return pages.incident_pdf_download(request._request, pk)
+        return paper_response(incident_paper(user=request.user, pk=pk, file_format="pdf"))
