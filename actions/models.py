@@ -15,19 +15,33 @@ from .choices import ActionKind, ActionStatus
 from .subjects import subject_module
 
 # The fields an action's subject may be in; exactly one is set (the check constraint below).
-SUBJECT_FIELDS = ("incident",)
+SUBJECT_FIELDS = ("incident", "learning_item")
+
+
+class Strength(models.TextChoices):
+    """Where an action sits on the hierarchy of intervention effectiveness: training and policy alone are weaker."""
+
+    STRONGER = "stronger", "Stronger: changes to systems, forms, tools or structure"
+    INTERMEDIATE = "intermediate", "Intermediate: checklists, supervision standards, audits"
+    WEAKER = "weaker", "Weaker: training, policy, reminders"
 
 
 class Action(models.Model):
     """Owner, due date, status and evidence of completion; the AD is accountable for a SIN's (2.7)."""
 
     incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.CASCADE, related_name="actions")
+    learning_item = models.ForeignKey("learning.LearningItem", null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="actions")
     kind = models.CharField(max_length=20, choices=ActionKind.choices, default=ActionKind.SIN)
     description = models.TextField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions")
     due_date = models.DateField()
     status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     evidence = models.TextField("Evidence of completion", blank=True)
+    strength = models.CharField(max_length=12, choices=Strength.choices, blank=True)
+    # A SIN's action "carried into the Learning Portal" (status carried) points at the item that took it on.
+    carried_to = models.ForeignKey("learning.LearningItem", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="carried_actions")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -41,7 +55,11 @@ class Action(models.Model):
     class Meta:
         ordering = ["due_date", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(incident__isnull=False), name="action_has_exactly_one_subject"),
+            models.CheckConstraint(
+                condition=models.Q(incident__isnull=False, learning_item__isnull=True)
+                | models.Q(incident__isnull=True, learning_item__isnull=False),
+                name="action_has_exactly_one_subject",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,9 @@ class Role(models.TextChoices):
     CEO = "ceo", "Chief Executive"
     BOARD_MEMBER = "board_member", "Board member"
     CHAIR = "chair", "Chair"
-    LEARNING_LEAD = "learning_lead", "Learning and Development or Policy lead"
+    LEARNING_LEAD = "learning_lead", "Learning and Development lead"
+    POLICY_LEAD = "policy_lead", "Policy lead"
+    PRACTITIONER = "practitioner", "Practitioner (family court adviser or team staff)"
     PQC_MEMBER = "pqc_member", "Performance and Quality Committee member"
     ADMINISTRATOR = "administrator", "Administrator"
 
@@ -30,6 +32,8 @@ ROLE_SCOPE = {
     Role.BOARD_MEMBER: None,
     Role.CHAIR: None,
     Role.LEARNING_LEAD: None,
+    Role.POLICY_LEAD: None,
+    Role.PRACTITIONER: "team",
     Role.PQC_MEMBER: None,
     Role.ADMINISTRATOR: None,
 }

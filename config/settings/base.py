@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audit",
     "core",
     "incidents",
+    "learning",
     "actions",
     "alerts",
     "intake",
@@ -122,7 +123,7 @@ SERVICE_FEATURES = {
 }
 # For each subject an action may belong to (actions.models.SUBJECT_FIELDS), the module of its
 # app that answers for it: who reads it, who is accountable, its timeline (actions.subjects).
-ACTION_SUBJECTS = {"incident": "incidents.action_subject"}
+ACTION_SUBJECTS = {"incident": "incidents.action_subject", "learning_item": "learning.action_subject"}
 
 DATABASES = {
     "default": dj_database_url.parse(
