@@ -62,3 +62,4 @@ rules.add_perm("learning.publish_item", is_draft & (is_author | is_responsible |
 rules.add_perm("learning.add_action", is_open & ~is_draft & is_responsible)
 rules.add_perm("learning.close_item", is_open & ~is_draft & is_responsible)
 rules.add_perm("learning.carry_incident", carries_learning)
+from . import permissions_cascade  # noqa: E402,F401  (the cascade and checks rules, 3.5-3.6)

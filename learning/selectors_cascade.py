@@ -19,21 +19,17 @@ from organisation.choices import Role
 from organisation.models import CorporateFunction, RoleAssignment, ServiceArea, Team
 from organisation.selectors import access_for
 
+from .choices import ItemStatus, Rung
 from .models.cascade import AlertRecipient, BulletinEntry, CascadeDecision, MonthlyCascade, SamMeeting, StaffAlert, TeamMeeting
 from .models.checks import EmbeddingCheck, Forum, ProgressReview, Recheck
-from .selectors import learning_items_visible_to
-
-# Roles held by people who are not staff (non-executives): an all user alert does not go to them.
-NON_STAFF_ROLES = (Role.BOARD_MEMBER, Role.CHAIR, Role.PQC_MEMBER)
+from .selectors import NON_STAFF_ROLES, learning_items_visible_to
 
 
 def active_staff() -> QuerySet:
-    """Every active member of staff: every active person but those whose only roles are non-executive."""
-    approved = RoleAssignment.objects.filter(approved_at__isnull=False)
-    non_staff = approved.filter(role__in=NON_STAFF_ROLES).values("user_id")
-    staff_roles = approved.exclude(role__in=NON_STAFF_ROLES).values("user_id")
-    return (get_user_model().objects.filter(is_active=True)
-            .exclude(Q(pk__in=non_staff) & ~Q(pk__in=staff_roles)).order_by("last_name", "first_name", "username"))
+    """Every active member of staff: every active person holding an approved staff role (learning.selectors:
+    not the Board, the Chair, the PQC or an administrator by that role alone), practitioners included."""
+    staff_roles = RoleAssignment.objects.filter(approved_at__isnull=False).exclude(role__in=NON_STAFF_ROLES).values("user_id")
+    return get_user_model().objects.filter(is_active=True, pk__in=staff_roles).order_by("last_name", "first_name", "username")
 
 
 def staff_alerts_visible_to(user) -> QuerySet[StaffAlert]:
@@ -121,7 +117,7 @@ def check_question(item) -> str:
 def checkable_items(user) -> QuerySet:
     from .services.checks import CHECKABLE_RUNGS
 
-    return learning_items_visible_to(user).filter(rung__in=CHECKABLE_RUNGS)
+    return learning_items_visible_to(user).filter(status=ItemStatus.PUBLISHED, rung__in=CHECKABLE_RUNGS)
 
 
 @dataclass
@@ -176,10 +172,8 @@ def embedding_due(user) -> dict:
     rechecks = list(Recheck.objects.filter(done_by_check__isnull=True).filter(mine | checked_here)
                     .select_related("item", "scheduled_by_check").order_by("due_date"))
     reviews = list(ProgressReview.objects.filter(held_on__isnull=True).filter(mine).select_related("item").order_by("due_date"))
-    from .choices import Rung
-
     item_area = Q(service_area_id__in=access.service_area_ids) | Q(function_id__in=access.function_ids) | Q(responsible_id=user.pk)
-    first_checks = list(learning_items_visible_to(user).filter(item_area, rung__in=[Rung.ACTIONS_AGREED, Rung.ACTIONS_DONE]).order_by("pk"))
+    first_checks = list(learning_items_visible_to(user).filter(item_area, status=ItemStatus.PUBLISHED, rung__in=[Rung.ACTIONS_AGREED, Rung.ACTIONS_DONE]).order_by("pk"))
     return {"today": today, "rechecks": rechecks, "reviews": reviews, "first_checks": first_checks,
             "overdue": sum(1 for r in rechecks + reviews if r.due_date < today)}
 

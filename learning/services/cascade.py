@@ -29,7 +29,8 @@ from core.exceptions import NotAllowed, WrongStage
 from core.working_days import add_working_days
 from organisation.models import ServiceArea, Team
 
-from ..models import LearningItem
+from ..choices import ItemStatus, ItemStep
+from ..models import ItemEvent, LearningItem
 from ..models.cascade import (
     ALERT_METHODS,
     AlertRecipient,
@@ -42,14 +43,21 @@ from ..models.cascade import (
     TeamMeeting,
 )
 from ..selectors_cascade import active_staff
-from .timeline import item_note
 
 # Working days a member of staff has to acknowledge an alert before they are reminded.
 ACKNOWLEDGE_WORKING_DAYS = 5
 
 
 def _lock_item(item_id: int) -> LearningItem:
-    return LearningItem.objects.select_for_update().get(pk=item_id)
+    item = LearningItem.objects.select_for_update().get(pk=item_id)
+    if item.status != ItemStatus.PUBLISHED:
+        raise WrongStage("Only a published item that is not closed is cascaded.")
+    return item
+
+
+def item_note(*, item: LearningItem, actor, text: str) -> ItemEvent:
+    """A cascade or check step on the item's timeline (it does not move the item: learning_item_move does)."""
+    return ItemEvent.objects.create(item=item, step=ItemStep.NOTE, actor=actor, from_rung=item.rung, to_rung=item.rung, text=text[:2000])
 
 
 def _require(user, perm: str, obj, message: str) -> None:

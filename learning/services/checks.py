@@ -29,12 +29,12 @@ from documents.files import FileRejected, check_size, content_type_of, word_with
 from documents.services import virus_message
 from documents.word import WORD_CONTENT_TYPE
 
-from ..choices import Rung
+from ..choices import ItemStatus, Rung
 from ..models import LearningItem
 from ..models.checks import EmbeddingCheck, EmbeddingSettings, Finding, Forum, ProgressReview, Recheck
 from ..selectors_cascade import check_question
 from ..services.items import learning_item_move
-from .timeline import item_note
+from .cascade import item_note
 
 # The rungs at which an item's learning can be checked in practice: its actions are agreed.
 CHECKABLE_RUNGS = (Rung.ACTIONS_AGREED, Rung.ACTIONS_DONE, Rung.VERIFIED, Rung.SUSTAINED)
@@ -128,7 +128,7 @@ def check_record(*, actor, item_id: int, data: CheckInput) -> EmbeddingCheck:
         item = LearningItem.objects.select_for_update().get(pk=item_id)
         if not rules.has_perm("learning.record_check", actor, data.area):
             raise NotAllowed("Only the Operational Assistant Director or Corporate Head of Profession of the area can record its checks.")
-        if item.rung not in CHECKABLE_RUNGS:
+        if item.status != ItemStatus.PUBLISHED or item.rung not in CHECKABLE_RUNGS:
             raise WrongStage("The actions of this learning have not been agreed yet, so it cannot be checked in practice.")
         due = Recheck.objects.select_for_update().filter(item=item, done_by_check__isnull=True).first()
         check.item, check.question, check.is_recheck = item, check_question(item), due is not None
@@ -184,6 +184,8 @@ def progress_review_schedule(*, actor, item_id: int, due_date: date | None) -> P
         item = LearningItem.objects.select_for_update().get(pk=item_id)
         if not rules.has_perm("learning.review_progress", actor, item):
             raise NotAllowed("Only the person responsible for the learning, or their Assistant Director or Head of Profession, can schedule its reviews.")
+        if item.status != ItemStatus.PUBLISHED:
+            raise WrongStage("Reviews of progress are scheduled for a published item that is not closed.")
         review = ProgressReview.objects.create(item=item, due_date=due_date, scheduled_by=actor)
         item_note(item=item, actor=actor, text=f"Review of progress scheduled for {due_date:%d %B %Y}.")
         audit_record(actor=actor, action="learning.progress_review_schedule", obj=item, changes={"due_date": str(due_date)})
