@@ -10,6 +10,7 @@ from learning.models.checks import EmbeddingCheck
 from learning.selectors_cascade import area_key
 from learning.services import cascade as services
 from organisation.choices import Role
+from organisation.tests.factories import person
 
 from .test_cascade_world import published_item
 
@@ -29,8 +30,13 @@ def test_alerts_are_listed_and_acknowledged_once_through_the_api(client, org):
     assert client.get(reverse("api-learning-alerts")).json()["results"] == []
     assert AlertRecipient.objects.filter(alert=alert, acknowledged_at__isnull=False).count() == 2  # hers and the sender's
     client.logout()
-    sign_in(client, org.people[Role.BOARD_MEMBER])
-    assert client.post(reverse("api-learning-alert-acknowledge", args=[alert.pk])).status_code == 403
+    sign_in(client, org.people[Role.BOARD_MEMBER])  # reads no learning at all
+    assert client.post(reverse("api-learning-alert-acknowledge", args=[alert.pk])).status_code == 404
+    client.logout()
+    newcomer = person(Role.PRACTITIONER, place=org.team)  # joined after the alert was sent: it did not go to them
+    sign_in(client, newcomer)
+    response = client.post(reverse("api-learning-alert-acknowledge", args=[alert.pk]))
+    assert response.status_code == 403 and "not sent to you" in response.json()["detail"]
 
 
 def test_the_cascade_is_agreed_and_a_check_refused_without_evidence_through_the_api(client, org):

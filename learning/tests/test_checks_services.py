@@ -10,7 +10,7 @@ from django.utils import timezone
 from alerts.models import Notification
 from alerts.reminders import reminders_send
 from core.exceptions import NotAllowed, WrongStage
-from learning.choices import Rung
+from learning.choices import ItemStep, Rung
 from learning.models.checks import EmbeddingCheck, EmbeddingSettings, Finding, Forum, ProgressReview, Recheck
 from learning.selectors_cascade import agenda, embedding_due
 from learning.services import checks as services
@@ -91,7 +91,8 @@ def test_partly_embedded_or_not_applicable_leave_the_ladder_and_go_on_the_timeli
     _check(org, item, Finding.PARTLY_EMBEDDED)
     _check(org, item, Finding.NOT_APPLICABLE, evidence="No cases of this kind in the period.")
     assert _rung(item) == Rung.ACTIONS_DONE
-    assert "partly embedded" in item.events.order_by("pk").first().text
+    notes = list(item.events.filter(step=ItemStep.NOTE).order_by("pk").values_list("text", flat=True))
+    assert "Check: partly embedded" in notes[0] and "Check: not applicable" in notes[1]
 
 
 def test_a_check_without_evidence_is_refused_beside_the_field_and_nothing_is_saved(org, item):

@@ -15,7 +15,7 @@ from learning.services import cascade as services
 from organisation.choices import Role
 from organisation.tests.factories import Org
 
-from .test_cascade_world import published_item
+from .test_cascade_world import published_item_set_up as published_item
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -24,6 +24,12 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("threads queue on PostgreSQL's row locks; run with DATABASE_URL=postgres://...")
+    # A transactional test's flush empties the lists the data migration seeded: load them again.
+    from incidents.models import Criterion
+    from learning.choices import load_lists
+    from learning.models import CriterionTheme, LearningOrigin, Theme
+
+    load_lists(LearningOrigin, Theme, CriterionTheme, Criterion)
 
 
 def run_together(*calls):
