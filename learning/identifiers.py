@@ -3,7 +3,8 @@
 The identifiers of a SIN are each name or set of initials in its child field ("K.L., 14" gives "K.L.",
 matched as "K.L.", "K. L.", "KL" or "kl"; "Jamie Smith, 9" gives the full name, each name and the
 initials "JS"), its Cafcass case reference and its court. Text is compared as words: case and
-punctuation are ignored, and only whole words match, so "KL" is found in "K.L. said" but not in "KLM".
+punctuation are ignored, and only whole words match, so "KL" is found in "K.L. said" but not in "KLM",
+and "ZC24P01234" in "ZC24 P01234".
 The quarterly report reuses `identifiers_found`.
 """
 
@@ -69,8 +70,18 @@ def incident_identifiers(incident) -> list[Identifier]:
 
 
 def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
-    size = len(needle)
-    return any(tuple(haystack[i:i + size]) == needle for i in range(len(haystack) - size + 1))
+    """Whether whole words of the text, run together, spell the needle: "K. L." and "KL" both spell "kl",
+    "ZC24 P01234" spells "zc24p01234"; "KLM" does not spell "kl"."""
+    target = "".join(needle)
+    for start in range(len(haystack)):
+        spelt = ""
+        for word in haystack[start:]:
+            spelt += word
+            if spelt == target:
+                return True
+            if len(spelt) >= len(target) or not target.startswith(spelt):
+                break
+    return False
 
 
 def identifiers_found(text: str, identifiers: list[Identifier]) -> list[str]:

@@ -1,0 +1,1 @@
+"""The Learning Portal's pages, one module per sub-area: items, the cascade, the checks."""
