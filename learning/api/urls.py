@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import items
+from . import cascade, items
 
 urlpatterns = [
     path("learning/", items.ItemList.as_view(), name="api-learning-list"),
@@ -9,4 +9,9 @@ urlpatterns = [
     path("learning/<int:pk>/actions/", items.ItemActionCreate.as_view(), name="api-learning-action-create"),
     path("learning/<int:pk>/close/", items.ItemClose.as_view(), name="api-learning-close"),
     path("incidents/<int:pk>/carry-learning/", items.IncidentCarry.as_view(), name="api-learning-carry"),
+    # The cascade (3.5) and checks in practice (3.6)
+    path("learning/alerts/", cascade.MyStaffAlerts.as_view(), name="api-learning-alerts"),
+    path("learning/alerts/<int:pk>/acknowledge/", cascade.StaffAlertAcknowledge.as_view(), name="api-learning-alert-acknowledge"),
+    path("learning/<int:pk>/cascade/", cascade.ItemCascade.as_view(), name="api-learning-cascade"),
+    path("learning/<int:pk>/checks/", cascade.ItemChecks.as_view(), name="api-learning-checks"),
 ]
