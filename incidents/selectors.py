@@ -13,7 +13,7 @@ Board members and the Chair read briefings only (`briefings_visible_to`).
 An administrator reads no incident by virtue of that role.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from actions.selectors import actions_awaiting, actions_visible_to
@@ -63,6 +63,8 @@ def incident_detail(user, pk: int) -> Incident:
     queryset = (
         incident_list(user)
         .select_related("case_review", "case_review__reviewer", "case_review__signed_off_by", "case_review__sign_off_by")
+        # The learning item the SIN's learning was carried into (2.7), by the Learning Portal's reverse relation.
+        .annotate(learning_item_id=Min("learning_items__id"))
         .prefetch_related(
             Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
             Prefetch("decisions", queryset=CeoDecision.objects.select_related("decided_by", "briefing")),
@@ -151,7 +153,8 @@ def home_sections_for(user) -> list[dict]:
     from .workflow import next_step_label
 
     incidents = list(incidents_awaiting_action(user)[:50])
-    actions = list(actions_awaiting(user)[:50])
+    # A learning item's actions are the Learning Portal's rows (settings.SERVICE_FEATURES["home_sections"]).
+    actions = list(actions_awaiting(user).filter(incident__isnull=False)[:50])
     readable = set(incidents_visible_to(user).filter(pk__in=[a.incident_id for a in actions]).values_list("pk", flat=True))
     access = access_for(user)
     # A CEO (who is not also an NIS reviewer) has these rows for their first decision, not for the CR1.

@@ -139,3 +139,10 @@ def home_sections_for(user) -> list[dict]:
 
 def _row(item: LearningItem, what: str) -> dict:
     return {"reference": item.reference, "url": item.get_absolute_url(), "what": what, "place": item.area, "due": None}
+
+
+def learning_navigation(access) -> list[tuple[str, str]]:
+    """The portal in the navigation of everyone on the staff (settings.SERVICE_FEATURES)."""
+    if not access.roles - NON_STAFF_ROLES:
+        return []
+    return [("Learning Portal", "learning:list")]

@@ -115,11 +115,12 @@ TEMPLATES = [
 # What the apps above core add to every page and to the home page, in order (core.features):
 # core imports none of them itself.
 SERVICE_FEATURES = {
-    "navigation": ["incidents.navigation.incident_navigation", "alerts.navigation.alerts_navigation"],
-    "home_sections": ["incidents.selectors.home_sections_for"],
+    "navigation": ["incidents.navigation.incident_navigation", "learning.selectors.learning_navigation",
+                   "alerts.navigation.alerts_navigation"],
+    "home_sections": ["incidents.selectors.home_sections_for", "learning.selectors.home_sections_for"],
     "unread_count": ["alerts.selectors.unread_count"],
     # What the reminder job watches: each app offers its own deadlines (alerts.reminders).
-    "due_items": ["incidents.reminders.due_items", "actions.reminders.due_items"],
+    "due_items": ["incidents.reminders.due_items", "actions.reminders.due_items", "learning.reminders.due_items"],
 }
 # For each subject an action may belong to (actions.models.SUBJECT_FIELDS), the module of its
 # app that answers for it: who reads it, who is accountable, its timeline (actions.subjects).
@@ -311,6 +312,11 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "incidents.choices.Stage",
         "ActionStatusEnum": "incidents.choices.ActionStatus",
         "ReviewStatusEnum": "incidents.choices.ReviewStatus",
+        "ActionKindEnum": "actions.choices.ActionKind",
+        "ActionStrengthEnum": "actions.models.Strength",
+        "LearningSourceEnum": "learning.choices.Source",
+        "LearningRungEnum": "learning.choices.Rung",
+        "LearningItemStatusEnum": "learning.choices.ItemStatus",
     },
 }
 

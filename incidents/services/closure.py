@@ -66,8 +66,9 @@ def closure_blockers(incident: Incident) -> list[str]:
     if unfinished:
         reasons.append(f"{unfinished} action(s) are neither done nor carried into the Learning Portal.")
     carried = any(action.status == ActionStatus.CARRIED for action in incident.actions.all())
-    if carried and not incident.learning_identified.strip():
-        reasons.append("Record the learning identified: an action is carried into the Learning Portal, and the learning goes with it.")
+    # 2.7, 3.2: what is carried goes into a learning item (the Learning Portal's, by the reverse relation).
+    if carried and not incident.learning_items.exists():
+        reasons.append("Carry the learning into the Learning Portal: an action is carried there, and the learning goes with it.")
     return reasons
 
 

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from actions.choices import ActionKind
 from actions.models import Action, Strength
 from actions.services import RequestedAction
 from core.api_schema import RequestBody, error_responses
@@ -36,13 +37,15 @@ def _service(call, rename=None):
         raise DRFValidationError({(rename or {}).get(k, k): v for k, v in errors.items()}) from error
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class LearningActionSerializer(serializers.ModelSerializer):
+    action_kind = serializers.ChoiceField(source="kind", choices=ActionKind.choices, read_only=True)
+
     class Meta:
         model = Action
-        fields = ["id", "kind", "description", "owner", "due_date", "status", "strength", "evidence"]
+        fields = ["id", "action_kind", "description", "owner", "due_date", "status", "strength", "evidence"]
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class LearningItemSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     source = serializers.ChoiceField(source="origin.source", choices=Source.choices, read_only=True)
     item_status = serializers.ChoiceField(source="status", choices=ItemStatus.choices, read_only=True)
@@ -56,14 +59,14 @@ class ItemSerializer(serializers.ModelSerializer):
                   "incident", "published_at", "closed_at", "closure_rationale", "version"]
 
 
-class ItemDetailSerializer(ItemSerializer):
-    actions = ActionSerializer(many=True, read_only=True)
+class LearningItemDetailSerializer(LearningItemSerializer):
+    actions = LearningActionSerializer(many=True, read_only=True)
 
-    class Meta(ItemSerializer.Meta):
-        fields = [*ItemSerializer.Meta.fields, "actions"]
+    class Meta(LearningItemSerializer.Meta):
+        fields = [*LearningItemSerializer.Meta.fields, "actions"]
 
 
-class ItemWriteSerializer(RequestBody, serializers.Serializer):
+class LearningItemWriteSerializer(RequestBody, serializers.Serializer):
     title = serializers.CharField(max_length=150, allow_blank=True)
     origin = serializers.SlugRelatedField(slug_field="code", queryset=LearningOrigin.objects.filter(active=True))
     impact_on_child = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
@@ -91,11 +94,11 @@ ITEM_RENAMES = {"area": "service_area", "responsible": "service_area"}
 
 
 class ItemList(generics.ListCreateAPIView):
-    serializer_class = ItemSerializer
+    serializer_class = LearningItemSerializer
 
     @extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in ("source", "area", "theme", "rung", "q")]
                    + [OpenApiParameter("overdue", bool, required=False)],
-                   responses={200: ItemSerializer(many=True), **error_responses(record=False)},
+                   responses={200: LearningItemSerializer(many=True), **error_responses(record=False)},
                    summary="The learning items you read, with the portal's filters and search")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -106,63 +109,63 @@ class ItemList(generics.ListCreateAPIView):
                                        theme=p.get("theme", ""), rung=p.get("rung", ""),
                                        overdue=p.get("overdue") in ("1", "true"), q=p.get("q", ""))
 
-    @extend_schema(request=ItemWriteSerializer, responses={201: ItemDetailSerializer, **error_responses(
+    @extend_schema(request=LearningItemWriteSerializer, responses={201: LearningItemDetailSerializer, **error_responses(
         fields=ITEM_FIELDS, record=False)}, summary="Record learning (a draft)")
     def post(self, request, *args, **kwargs):
-        data = ItemWriteSerializer(data=request.data)
+        data = LearningItemWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = _service(lambda: services.learning_item_create(actor=request.user, data=data.item_data()), ITEM_RENAMES)
-        return Response(ItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(LearningItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
 class ItemDetail(APIView):
-    serializer_class = ItemDetailSerializer
+    serializer_class = LearningItemDetailSerializer
 
-    @extend_schema(responses={200: ItemDetailSerializer, **error_responses()}, summary="One learning item with its actions")
+    @extend_schema(responses={200: LearningItemDetailSerializer, **error_responses()}, summary="One learning item with its actions")
     def get(self, request, pk: int):
         item = get_object_or_404(learning_item_list(request.user).prefetch_related("actions"), pk=pk)
-        return Response(ItemDetailSerializer(item).data)
+        return Response(LearningItemDetailSerializer(item).data)
 
-    @extend_schema(request=ItemWriteSerializer, responses={200: ItemDetailSerializer, **error_responses(
+    @extend_schema(request=LearningItemWriteSerializer, responses={200: LearningItemDetailSerializer, **error_responses(
         fields=ITEM_FIELDS, conflict=True)}, summary="Change an item (its author, the person responsible or a lead)")
     def put(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
-        data = ItemWriteSerializer(data=request.data)
+        data = LearningItemWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if "version" not in data.validated_data:
             raise DRFValidationError({"version": ["Send the version of the item you read"]})
         item = _service(lambda: services.learning_item_edit(actor=request.user, item_id=item.pk,
                                                             expected_version=data.validated_data["version"],
                                                             data=data.item_data()), ITEM_RENAMES)
-        return Response(ItemDetailSerializer(item).data)
+        return Response(LearningItemDetailSerializer(item).data)
 
 
-class PublishSerializer(RequestBody, serializers.Serializer):
+class LearningPublishSerializer(RequestBody, serializers.Serializer):
     version = serializers.IntegerField()
     confirm_no_identifiers = serializers.BooleanField()
     all_weaker_reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
 class ItemPublish(APIView):
-    serializer_class = ItemDetailSerializer
+    serializer_class = LearningItemDetailSerializer
 
-    @extend_schema(request=PublishSerializer, responses={200: ItemDetailSerializer, **error_responses(
+    @extend_schema(request=LearningPublishSerializer, responses={200: LearningItemDetailSerializer, **error_responses(
         fields=["version", "confirm_no_identifiers", "all_weaker_reason", "title", *HEADING_FIELDS, "themes",
                 "service_area", "covered_by_guidance"], conflict=True)},
         summary="Publish an item; not covered by guidance, the three actions of 3.3-3.5 are created with it")
     def post(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
-        data = PublishSerializer(data=request.data)
+        data = LearningPublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         item = _service(lambda: services.learning_item_publish(
             actor=request.user, item_id=item.pk, expected_version=d["version"],
             confirm_no_identifiers=d["confirm_no_identifiers"], all_weaker_reason=d["all_weaker_reason"]),
             {**ITEM_RENAMES})
-        return Response(ItemDetailSerializer(learning_item_list(request.user).prefetch_related("actions").get(pk=item.pk)).data)
+        return Response(LearningItemDetailSerializer(learning_item_list(request.user).prefetch_related("actions").get(pk=item.pk)).data)
 
 
-class ActionWriteSerializer(RequestBody, serializers.Serializer):
+class LearningActionWriteSerializer(RequestBody, serializers.Serializer):
     version = serializers.IntegerField()
     description = serializers.CharField(max_length=5000, allow_blank=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
@@ -171,58 +174,58 @@ class ActionWriteSerializer(RequestBody, serializers.Serializer):
 
 
 class ItemActionCreate(APIView):
-    serializer_class = ActionSerializer
+    serializer_class = LearningActionSerializer
 
-    @extend_schema(request=ActionWriteSerializer, responses={201: ActionSerializer, **error_responses(
+    @extend_schema(request=LearningActionWriteSerializer, responses={201: LearningActionSerializer, **error_responses(
         fields=["version", "description", "owner", "due_date", "strength"], conflict=True)},
         summary="Add a further action (the person responsible)")
     def post(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
-        data = ActionWriteSerializer(data=request.data)
+        data = LearningActionWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         action = _service(lambda: services.learning_item_action_add(
             actor=request.user, item_id=item.pk, expected_version=d["version"], strength=d["strength"],
             requested=RequestedAction(d["description"], d["owner"], d["due_date"])), ACTION_FIELDS)
-        return Response(ActionSerializer(action).data, status=status.HTTP_201_CREATED)
+        return Response(LearningActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
-class CloseSerializer(RequestBody, serializers.Serializer):
+class LearningCloseSerializer(RequestBody, serializers.Serializer):
     version = serializers.IntegerField()
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
 class ItemClose(APIView):
-    serializer_class = ItemDetailSerializer
+    serializer_class = LearningItemDetailSerializer
 
-    @extend_schema(request=CloseSerializer, responses={200: ItemDetailSerializer, **error_responses(
+    @extend_schema(request=LearningCloseSerializer, responses={200: LearningItemDetailSerializer, **error_responses(
         fields=["version", "rationale"], conflict=True)}, summary="Close an item: at 'sustained', or with a rationale")
     def post(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
-        data = CloseSerializer(data=request.data)
+        data = LearningCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = _service(lambda: services.learning_item_close(actor=request.user, item_id=item.pk,
                                                              expected_version=data.validated_data["version"],
                                                              rationale=data.validated_data["rationale"]))
-        return Response(ItemDetailSerializer(item).data)
+        return Response(LearningItemDetailSerializer(item).data)
 
 
-class CarrySerializer(RequestBody, serializers.Serializer):
+class LearningCarrySerializer(RequestBody, serializers.Serializer):
     actions = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
                                     help_text="The SIN's open actions carried into the portal.")
 
 
 class IncidentCarry(APIView):
-    serializer_class = ItemDetailSerializer
+    serializer_class = LearningItemDetailSerializer
 
-    @extend_schema(request=CarrySerializer, responses={201: ItemDetailSerializer, **error_responses(
+    @extend_schema(request=LearningCarrySerializer, responses={201: LearningItemDetailSerializer, **error_responses(
         fields=["actions"], conflict=True)}, summary="Carry a SIN's learning into the Learning Portal (its AD, 2.7)")
     def post(self, request, pk: int):
         from incidents.selectors import incidents_visible_to
 
         incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
-        data = CarrySerializer(data=request.data)
+        data = LearningCarrySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = _service(lambda: services.learning_item_carry(actor=request.user, incident_id=incident.pk,
                                                              action_ids=data.validated_data["actions"]))
-        return Response(ItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(LearningItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
