@@ -84,6 +84,18 @@ POST_ONLY = expect(405)
 API_EVERYONE = expect(200, anonymous=403)
 API_WRITE_ONLY = expect(405, anonymous=403)
 
+# Who reads learning (learning.selectors.learning_items_visible_to): every member of staff, not the Board,
+# the Chair, the PQC or an administrator by that role. A step's page: 404 for them, 403 for other staff.
+LEARNING_HIDDEN = (BOARD, CHAIR, PQC, ADMIN)
+LEARNING_SEES = tuple(p for p in SIGNED_IN if p not in LEARNING_HIDDEN)
+LEARNING_READERS = expect(200, (LEARNING_HIDDEN, 404))
+ON_ITEM = lambda w: {"pk": w.learning_item.pk}  # noqa: E731
+
+
+def LEARNING_STEP(*people) -> dict[str, int]:  # noqa: N802 - read as a constant of the table
+    return expect(403, (LEARNING_HIDDEN, 404), (people, 200))
+
+
 ROWS: dict[str, list[Case]] = {
     # --- core and sign-in
     "core:home": [case(expect=EVERYONE_SIGNED_IN)],
@@ -165,6 +177,29 @@ ROWS: dict[str, list[Case]] = {
         case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 200)), shows=lambda w: "statement.docx", shown_to=SEES_SIGNED_OFF),
     ],
     "documents:attachment_download": [case("a file on the signed-off record", lambda w: {"pk": w.attachment.pk}, expect=expect(404, (SEES_SIGNED_OFF, 200)))],
+    # --- learning: the cascade (3.5) and embedding tested in practice (3.6); read by every member of staff
+    "learning:cascade": [case("agreed", ON_ITEM, expect=LEARNING_READERS, shows=lambda w: "1 of 2 teams confirmed", shown_to=LEARNING_SEES)],
+    "learning:cascade_decide": [case("not yet agreed", lambda w: {"pk": w.undecided_item.pk}, expect=LEARNING_STEP(LL))],
+    "learning:cascade_omt": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(LL))],
+    "learning:cascade_sam": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(AD, OTHER_AD))],
+    "learning:cascade_team": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(LM, OTHER_LM))],
+    "learning:staff_alert_send": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(LL))],
+    "learning:staff_alert": [case("knowledge alert", lambda w: {"pk": w.staff_alert.pk}, expect=LEARNING_READERS,
+                                  shows=lambda w: "Who has acknowledged it", shown_to=(LL, AD))],
+    "learning:staff_alert_acknowledge": [case("knowledge alert", lambda w: {"pk": w.staff_alert.pk}, expect=POST_ONLY)],
+    "learning:checks": [case(kwargs=ON_ITEM, expect=LEARNING_READERS, shows=lambda w: "Ten case audits", shown_to=LEARNING_SEES)],
+    "learning:check_record": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(AD, HOP, OTHER_AD, OTHER_HOP))],
+    "learning:check_evidence": [case("its file", lambda w: {"pk": w.check.pk}, expect=LEARNING_READERS)],
+    "learning:progress_review_schedule": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(AD))],
+    "learning:progress_review_record": [case("scheduled", lambda w: {"pk": w.progress_review.pk}, expect=LEARNING_STEP(AD))],
+    "learning:agenda": [case(expect=LEARNING_READERS, shows=lambda w: "Learning with a cascade", shown_to=(AD, HOP, OTHER_AD, OTHER_HOP))],
+    "learning:agenda_docx": [case("an AQR of the area", query="?area=AREA&forum=aqr", expect=LEARNING_READERS)],
+    "learning:agenda_pdf": [case("an AQR of the area", query="?area=AREA&forum=aqr", expect=LEARNING_READERS)],
+    "learning:embedding_due": [case(expect=LEARNING_READERS, shows=lambda w: "Learning with a cascade", shown_to=(AD,))],
+    "api-learning-alerts": [case(expect=API_EVERYONE, shows=lambda w: w.staff_alert.title, shown_to=tuple(p for p in LEARNING_SEES if p != LL))],
+    "api-learning-alert-acknowledge": [case("knowledge alert", lambda w: {"pk": w.staff_alert.pk}, expect=API_WRITE_ONLY)],
+    "api-learning-cascade": [case("agreed", ON_ITEM, expect=expect(200, (LEARNING_HIDDEN, 404), anonymous=403))],
+    "api-learning-checks": [case(kwargs=ON_ITEM, expect=expect(200, (LEARNING_HIDDEN, 404), anonymous=403))],
     # --- the API: the same visibility; anonymous is refused
     "api-incident-list": [case(expect=API_EVERYONE, shows=lambda w: w.signed_off.reference, shown_to=SEES_SIGNED_OFF)],
     "api-incident-detail": [
@@ -296,6 +331,7 @@ class World:
         self.signed_off.refresh_from_db()
         self.briefing = self.signed_off.briefings.get()
         self._documents(lm)
+        self._learning_cascade(org)
         self.notification = ad.notifications.first()
 
     def _documents(self, lm):
@@ -304,6 +340,27 @@ class World:
 
         self.attachment = documents.attachment_add(actor=lm, incident_id=self.signed_off.pk, name="statement.docx", data=blank_sin_form("case"))
         _, self.imported, _ = documents.incident_import_word(actor=lm, team=self.org.team, name="SIN form.docx", data=blank_sin_form("case"))
+
+    def _learning_cascade(self, org):
+        """An item cascaded part way (its OMT, one team of two), a knowledge alert, a check with its evidence file."""
+        from learning.models.cascade import CascadeMethod
+        from learning.models.checks import Finding, Forum
+        from learning.services import cascade, checks
+        from learning.tests.test_cascade_world import published_item
+
+        p, today = org.people, timezone.localdate()
+        lead, ad = p[Role.LEARNING_LEAD], p[Role.ASSISTANT_DIRECTOR]
+        self.learning_item = item = published_item(org, title="Learning with a cascade")
+        self.undecided_item = published_item(org, title="Learning not yet cascaded")
+        cascade.cascade_decide(actor=lead, item_id=item.pk, methods=[CascadeMethod.MONTHLY_CASCADE, CascadeMethod.KNOWLEDGE_ALERT])
+        cascade.cascade_omt_record(actor=lead, item_id=item.pk, omt_date=today)
+        cascade.cascade_team_confirm(actor=p[Role.LOCAL_MANAGER], item_id=item.pk, team=org.team, meeting_date=today)
+        self.staff_alert = cascade.staff_alert_send(actor=lead, item_id=item.pk, kind=CascadeMethod.KNOWLEDGE_ALERT,
+                                                    title="Read the finding first", text="Read any finding of fact.")
+        self.check = checks.check_record(actor=ad, item_id=item.pk, data=checks.CheckInput(
+            forum=Forum.AQR, area=org.area, checked_on=today, finding=Finding.PARTLY_EMBEDDED, evidence="Ten case audits.",
+            file_name="audit.pdf", file_data=b"%PDF-1.4\n%%EOF\n"))
+        self.progress_review = checks.progress_review_schedule(actor=ad, item_id=item.pk, due_date=today + timedelta(days=9))
 
     def _submitted(self, author, title):
         today = timezone.localdate()
@@ -350,7 +407,7 @@ CASES = [pytest.param(name, c, id=f"{name}{' ' + c.label if c.label else ''}") f
 
 @pytest.mark.parametrize(("url_name", "row"), CASES)
 def test_each_person_gets_the_status_in_the_table(world, url_name, row):
-    url = reverse(url_name, kwargs=row.kwargs(world)) + row.query
+    url = reverse(url_name, kwargs=row.kwargs(world)) + row.query.replace("AREA", f"area-{world.org.area.pk}")
     text = row.shows(world) if row.shows else None
     wrong = []
     for key in PEOPLE:

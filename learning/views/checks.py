@@ -11,7 +11,7 @@ from documents.views import download_name, safe_filename
 from ..documents import agenda_docx, agenda_pdf, agenda_title
 from ..forms_cascade import CheckForm, ProgressReviewRecordForm, ProgressReviewScheduleForm
 from ..models.checks import Forum, ProgressReview, Recheck
-from ..selectors import learning_items_visible_to
+from ..selectors import is_staff_member, learning_items_visible_to
 from ..selectors_cascade import (
     agenda,
     area_from_key,
@@ -77,7 +77,14 @@ def check_evidence(request, pk: int):
     return response
 
 
+def _staff_only(request) -> None:
+    """The agendas and what is due are the portal's pages: 404 for those who read no learning (learning.selectors)."""
+    if not is_staff_member(request.user):
+        raise Http404
+
+
 def _agenda_choice(request):
+    _staff_only(request)
     areas = areas_of(request.user)
     area = area_from_key(request.GET.get("area", "")) or (areas[0] if areas else None)
     forum = request.GET.get("forum", Forum.AQR)
@@ -88,6 +95,7 @@ def _agenda_choice(request):
 
 @require_GET
 def agenda_page(request):
+    _staff_only(request)
     if not request.GET.get("area") and not areas_of(request.user):
         return render(request, "learning/checks/agenda.html", {"areas": [], "rows": [], "forums": Forum.choices})
     areas, area, forum = _agenda_choice(request)
@@ -123,6 +131,7 @@ def agenda_pdf_download(request):
 
 @require_GET
 def due(request):
+    _staff_only(request)
     return render(request, "learning/checks/due.html", {"due": embedding_due(request.user), "areas": areas_of(request.user)})
 
 
