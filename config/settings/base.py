@@ -117,10 +117,12 @@ TEMPLATES = [
 SERVICE_FEATURES = {
     "navigation": ["incidents.navigation.incident_navigation", "learning.selectors.learning_navigation",
                    "alerts.navigation.alerts_navigation"],
-    "home_sections": ["incidents.selectors.home_sections_for", "learning.selectors.home_sections_for"],
+    "home_sections": ["incidents.selectors.home_sections_for", "learning.selectors.home_sections_for",
+                      "learning.selectors_cascade.home_sections"],
     "unread_count": ["alerts.selectors.unread_count"],
     # What the reminder job watches: each app offers its own deadlines (alerts.reminders).
-    "due_items": ["incidents.reminders.due_items", "actions.reminders.due_items", "learning.reminders.due_items"],
+    "due_items": ["incidents.reminders.due_items", "actions.reminders.due_items", "learning.reminders.due_items",
+                  "learning.selectors_cascade.due_items"],
 }
 # For each subject an action may belong to (actions.models.SUBJECT_FIELDS), the module of its
 # app that answers for it: who reads it, who is accountable, its timeline (actions.subjects).
