@@ -90,6 +90,9 @@ LEARNING_HIDDEN = (BOARD, CHAIR, PQC, ADMIN)
 LEARNING_SEES = tuple(p for p in SIGNED_IN if p not in LEARNING_HIDDEN)
 LEARNING_READERS = expect(200, (LEARNING_HIDDEN, 404))
 ON_ITEM = lambda w: {"pk": w.learning_item.pk}  # noqa: E731
+ON_LEARNING_DRAFT = lambda w: {"pk": w.learning_draft.pk}  # noqa: E731
+POLICY = Role.POLICY_LEAD.value
+LEARNING_DRAFT_READERS = (NIS, AD, LL, POLICY, CMT, CEO, OD, OTHER_OD)
 
 
 def LEARNING_STEP(*people) -> dict[str, int]:  # noqa: N802 - read as a constant of the table
@@ -201,6 +204,28 @@ ROWS: dict[str, list[Case]] = {
     "api-learning-cascade": [case("agreed", ON_ITEM, expect=expect(200, (LEARNING_HIDDEN, 404), anonymous=403))],
     "api-learning-checks": [case(kwargs=ON_ITEM, expect=expect(200, (LEARNING_HIDDEN, 404), anonymous=403))],
     # --- the API: the same visibility; anonymous is refused
+    # --- the Learning Portal's items (learning.selectors.learning_items_visible_to): published, read by the
+    # staff; a draft (written by NIS, its AD responsible) by its author, the AD, the leads, CMT, the CEO and ODs
+    "learning:list": [case(expect=expect(200, (LEARNING_HIDDEN, 403)), shows=lambda w: w.learning_item.title, shown_to=LEARNING_SEES)],
+    "learning:create": [case(expect=expect(403, ((NIS, LL, POLICY, AD, HOP, OTHER_AD, OTHER_HOP), 200)))],
+    "learning:detail": [
+        case("published", ON_ITEM, expect=LEARNING_READERS),
+        case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 200))),
+    ],
+    "learning:edit": [case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 403), ((NIS, AD, LL, POLICY), 200)))],
+    "learning:publish": [case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 403), ((NIS, AD, LL, POLICY), 200)))],
+    "learning:action_add": [case("published", ON_ITEM, expect=LEARNING_STEP(AD))],
+    "learning:close": [case("published", ON_ITEM, expect=LEARNING_STEP(AD))],
+    "learning:carry": [case("signed off", lambda w: {"incident_pk": w.signed_off.pk}, expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD,), 200)))],
+    "api-learning-list": [case(expect=API_EVERYONE, shows=lambda w: w.learning_item.title, shown_to=LEARNING_SEES)],
+    "api-learning-detail": [
+        case("published", ON_ITEM, expect=expect(200, (LEARNING_HIDDEN, 404), anonymous=403)),
+        case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 200), anonymous=403)),
+    ],
+    "api-learning-publish": [case("draft", ON_LEARNING_DRAFT, expect=API_WRITE_ONLY)],
+    "api-learning-action-create": [case("published", ON_ITEM, expect=API_WRITE_ONLY)],
+    "api-learning-close": [case("published", ON_ITEM, expect=API_WRITE_ONLY)],
+    "api-learning-carry": [case("signed off", ON_SIGNED_OFF, expect=API_WRITE_ONLY)],
     "api-incident-list": [case(expect=API_EVERYONE, shows=lambda w: w.signed_off.reference, shown_to=SEES_SIGNED_OFF)],
     "api-incident-detail": [
         case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403)),
@@ -332,6 +357,7 @@ class World:
         self.briefing = self.signed_off.briefings.get()
         self._documents(lm)
         self._learning_cascade(org)
+        self.learning_draft = self._learning_draft(org)
         self.notification = ad.notifications.first()
 
     def _documents(self, lm):
@@ -340,6 +366,15 @@ class World:
 
         self.attachment = documents.attachment_add(actor=lm, incident_id=self.signed_off.pk, name="statement.docx", data=blank_sin_form("case"))
         _, self.imported, _ = documents.incident_import_word(actor=lm, team=self.org.team, name="SIN form.docx", data=blank_sin_form("case"))
+
+    def _learning_draft(self, org):
+        """A draft learning item written by an NIS reviewer, its AD responsible."""
+        from learning.models import LearningOrigin, Theme
+        from learning.services import items
+
+        return items.learning_item_create(actor=org.people[Role.NIS_REVIEWER], data=items.ItemData(
+            title="A draft learning item", origin=LearningOrigin.objects.get(code="media"), service_area=org.area,
+            headings={"learning_identified": "Learning."}, themes=list(Theme.objects.filter(code="recording"))))
 
     def _learning_cascade(self, org):
         """An item cascaded part way (its OMT, one team of two), a knowledge alert, a check with its evidence file."""

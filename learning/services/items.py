@@ -64,7 +64,8 @@ class ItemData:
 
 
 def _lock(item_id: int, expected_version: int | None = None) -> LearningItem:
-    item = LearningItem.objects.select_for_update().select_related("incident", "origin").get(pk=item_id)
+    # No select_related: PostgreSQL refuses FOR UPDATE over the nullable side of an outer join.
+    item = LearningItem.objects.select_for_update().get(pk=item_id)
     if expected_version is not None and item.version != expected_version:
         raise StaleRecord("Someone else changed this learning item while you had it open. Your text is kept below.")
     return item

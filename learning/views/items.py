@@ -15,7 +15,7 @@ from ..choices import RUNG_ORDER, Rung
 from ..forms import ActionAddForm, CarryForm, CloseForm, FilterForm, ItemForm, PublishForm, area_from, area_value
 from ..identifiers import item_identifier_errors
 from ..models import LearningItem
-from ..selectors import learning_item_detail, learning_items_filtered, learning_items_visible_to
+from ..selectors import is_staff_member, learning_item_detail, learning_items_filtered, learning_items_visible_to
 from ..services import items as services
 
 
@@ -42,6 +42,8 @@ def _item_data(form) -> services.ItemData:
 
 
 def item_list(request):
+    if not is_staff_member(request.user):
+        raise PermissionDenied  # the portal is the staff's: the Board, Chair and PQC read the quarterly report
     filters = FilterForm(request.GET or None)
     values = filters.values()
     items = learning_items_filtered(request.user, **values)
