@@ -95,6 +95,11 @@ def test_learning_from_a_cr1_cascaded_acknowledged_and_verified_in_practice(live
     expect(page.get_by_test_id("have-acknowledged")).to_contain_text("Pat Okoro")
 
     # --- 4. The Operational AD records an AQR check that finds the learning embedded.
+    record_aqr_check(ad, item, today)
+
+
+def record_aqr_check(ad: Person, item, today):
+    """The Operational AD records an AQR check: refused without evidence, then the item is verified in practice."""
     page = ad.visit(f"/learning/{item.pk}/checks/", "the item's checks")
     page = ad.click("link", "Record a check", "the check form")
     page.get_by_label("AQRs", exact=True).check()
