@@ -98,7 +98,7 @@ def test_the_record_shows_what_the_ad_saw_to_every_reader(org, returned, client)
 
 
 def test_the_page_form_records_the_answer_and_refuses_a_resubmission_without_one(org, returned, client):
-    from incidents.tests.test_views import edit_post
+    from incidents.tests.helpers import edit_post
 
     c = sign_in(client, org.people[Role.LOCAL_MANAGER])
     form = html.unescape(c.get(f"/incidents/{returned.pk}/edit/").content.decode())
