@@ -69,6 +69,12 @@ PEOPLE = [
     DemoPerson("maria.santos", "Maria", "Santos", "Non-executive Board member", Role.BOARD_MEMBER),
     DemoPerson("richard.ashby", "Richard", "Ashby", "Chair of the Board", Role.CHAIR),
     DemoPerson("sophie.lane", "Sophie", "Lane", "Head of Learning and Development", Role.LEARNING_LEAD),
+    DemoPerson("sophie.lane", "Sophie", "Lane", "Head of Learning and Development", Role.POLICY_LEAD),
+    DemoPerson("ruth.okoro", "Ruth", "Okoro", "Policy and Guidance Manager", Role.POLICY_LEAD),
+    DemoPerson("amy.wood", "Amy", "Wood", "Family Court Adviser", Role.PRACTITIONER, ("Tyneside 1",)),
+    DemoPerson("ben.carter", "Ben", "Carter", "Family Court Adviser", Role.PRACTITIONER, ("Manchester 1",)),
+    DemoPerson("chloe.ng", "Chloe", "Ng", "Family Court Adviser", Role.PRACTITIONER, ("Nottingham 1",)),
+    DemoPerson("dev.sharma", "Dev", "Sharma", "Business Support Officer", Role.PRACTITIONER, ("Kent 1",)),
     DemoPerson("ian.marsh", "Ian", "Marsh", "Performance and Quality Committee member", Role.PQC_MEMBER),
     DemoPerson(ADMIN_USERNAME, "Sam", "Taylor", "System administrator", Role.ADMINISTRATOR),
 ]
@@ -114,6 +120,11 @@ def load_people(places: dict) -> dict:
     password_hash = make_password(DEMO_PASSWORD)
     people = {}
     for demo in PEOPLE:
+        if demo.username in people:  # a second role of the same person (the L&D lead is also a Policy lead)
+            for place_name in demo.places or (None,):
+                place = places[place_name] if place_name else None
+                RoleAssignment.objects.create(user=people[demo.username], role=demo.role, **_place_kwargs(place))
+            continue
         user = User(
             username=demo.username,
             first_name=demo.first_name,

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.incidents import DemoIncidents
+from demo.learning import DemoLearning
 from demo.people import ADMIN_USERNAME, DEMO_PASSWORD, PEOPLE, load_people, load_places
 from organisation.models import CorporateFunction, Region, ServiceArea, Team
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             places = load_places()
             people = load_people(places)
             incidents = DemoIncidents(people, places).load()
+            DemoLearning(people).load()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded the demo organisation: {Region.objects.count()} regions, {ServiceArea.objects.count()} service areas, "
             f"{Team.objects.count()} teams, {CorporateFunction.objects.count()} corporate functions, "
