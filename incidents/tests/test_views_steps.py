@@ -14,9 +14,7 @@ from organisation.tests.factories import give_role, person
 pytestmark = pytest.mark.django_db
 
 
-def test_whole_lifecycle_through_the_pages(org, client):
-    p = org.people
-    incident = incident_at(org, Stage.WITH_AD)
+def _ad_analyses_and_od_signs_off(client, p, incident):
     pk = incident.pk
 
     # The AD's analysis and proposal.
@@ -35,6 +33,10 @@ def test_whole_lifecycle_through_the_pages(org, client):
     assert response.status_code == 302, html(response)[:3000]
     incident = fresh(incident)
     assert incident.stage == Stage.CASE_REVIEW and incident.notified_at is not None
+
+
+def _ceo_shares_and_nis_writes_the_cr1(client, p, incident):
+    pk = incident.pk
 
     # The CEO shares a briefing with the Board.
     c = as_user(client, p[CEO])
@@ -66,6 +68,11 @@ def test_whole_lifecycle_through_the_pages(org, client):
     assert response.status_code == 302, html(response)[:3000]
     incident = fresh(incident)
     assert incident.stage == Stage.CR1_SIGN_OFF
+    return incident
+
+
+def _cr1_signed_off_and_final_decision(client, p, incident):
+    pk = incident.pk
 
     # The Operational Service Director signs the CR1 off.
     c = as_user(client, p[OD])
@@ -89,6 +96,11 @@ def test_whole_lifecycle_through_the_pages(org, client):
     assert incident.stage == Stage.ACTIONS
     assert CeoDecision.objects.get(incident=incident, is_final=True).comments == "Good work."
     assert incident.actions.count() == 1
+    return incident, due
+
+
+def _actions_done_or_carried_then_closed(client, p, incident, due):
+    pk = incident.pk
 
     # The AD adds an action for the local manager.
     c = as_user(client, p[AD])
@@ -127,6 +139,17 @@ def test_whole_lifecycle_through_the_pages(org, client):
     assert response.status_code == 302, html(response)[:3000]
     incident = fresh(incident)
     assert incident.stage == Stage.CLOSED and incident.closed_at is not None
+    return c
+
+
+def test_whole_lifecycle_through_the_pages(org, client):
+    p = org.people
+    incident = incident_at(org, Stage.WITH_AD)
+    pk = incident.pk
+    _ad_analyses_and_od_signs_off(client, p, incident)
+    incident = _ceo_shares_and_nis_writes_the_cr1(client, p, fresh(incident))
+    incident, due = _cr1_signed_off_and_final_decision(client, p, incident)
+    c = _actions_done_or_carried_then_closed(client, p, incident, due)
 
     # The detail page tells the whole story.
     detail = html(c.get(f"/incidents/{pk}/"))
