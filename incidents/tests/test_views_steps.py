@@ -130,11 +130,13 @@ def _actions_done_or_carried_then_closed(client, p, incident, due):
     second.refresh_from_db()
     assert second.status == ActionStatus.DONE and second.evidence == "Audit report filed."
 
-    # The accountable AD carries the first into the Learning Portal and closes.
+    # The accountable AD carries the first, with the SIN's learning, into the Learning Portal (2.7) and closes.
     c = as_user(client, p[AD])
     first = Action.objects.exclude(pk=second.pk).get(incident=incident)
-    response = c.post(f"/actions/{first.pk}/", {"version": first.version, "status": ActionStatus.CARRIED, "evidence": "LP-77"})
-    assert response.status_code == 302
+    response = c.post(f"/learning/carry/{pk}/", {"actions": [str(first.pk)]})
+    assert response.status_code == 302, html(response)[:3000]
+    first.refresh_from_db()
+    assert first.status == ActionStatus.CARRIED and first.carried_to is not None
     response = c.post(f"/incidents/{pk}/step/close/", {"version": fresh(incident).version, "text": ""})
     assert response.status_code == 302, html(response)[:3000]
     incident = fresh(incident)
