@@ -7,4 +7,5 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the named permissions with the `rules` backend: the steps' from the table of steps.
-        from . import permissions, workflow  # noqa: F401
+        # permissions_privacy: who may see who has seen a record.
+        from . import permissions, permissions_privacy, workflow  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_seen_by
 
 app_name = "incidents"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.incident_create, name="create"),
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/edit/", views.incident_edit, name="edit"),
+    path("<int:pk>/seen-by/", views_seen_by.incident_seen_by, name="seen_by"),
     path("<int:pk>/submit/", views.incident_submit, name="submit"),
     path("<int:pk>/step/<str:step>/", views.incident_step, name="step"),
     path("<int:pk>/case-review/", views.case_review_edit, name="case_review"),

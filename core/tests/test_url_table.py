@@ -131,6 +131,12 @@ ROWS: dict[str, list[Case]] = {
         # The author is told the form can no longer be changed and sent to the record.
         case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 403), ((LM,), 302))),
     ],
+    # Who has seen the record (UK GDPR): its AD and OD, Core CMT and the CEO; not the local manager or NIS, whose reads it lists.
+    "incidents:seen_by": [
+        case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD, OD, CMT, CEO), 200)),
+             shows=lambda w: "Looked at who has seen the record", shown_to=(AD, OD, CMT, CEO)),
+        case("draft", ON_DRAFT, expect=expect(404, (SEES_DRAFT, 403), ((AD, OD), 200))),
+    ],
     "incidents:submit": [case("draft", ON_DRAFT, expect=POST_ONLY)],
     "incidents:step": [
         case("CEO decision", lambda w: {"pk": w.signed_off.pk, "step": "ceo_decision"},
