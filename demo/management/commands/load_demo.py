@@ -13,6 +13,7 @@ from django.db import transaction
 
 from demo.incidents import DemoIncidents
 from demo.learning import DemoLearning
+from demo.learning_cascade import DemoLearningCascade
 from demo.people import ADMIN_USERNAME, DEMO_PASSWORD, PEOPLE, load_people, load_places
 from organisation.models import CorporateFunction, Region, ServiceArea, Team
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             people = load_people(places)
             incidents = DemoIncidents(people, places).load()
             DemoLearning(people).load()
+            # The cascades, alerts and checks act on the published items above.
+            DemoLearningCascade(people).load()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded the demo organisation: {Region.objects.count()} regions, {ServiceArea.objects.count()} service areas, "
             f"{Team.objects.count()} teams, {CorporateFunction.objects.count()} corporate functions, "
