@@ -35,6 +35,7 @@ from .choices import (
     Stage,
     Step,
 )
+from .fields import EncryptedCharField, EncryptedTextField, KeyedHashField
 
 
 class Criterion(models.Model):
@@ -98,9 +99,11 @@ class Incident(models.Model):
     criteria = models.ManyToManyField(Criterion, blank=True, related_name="incidents")
     other_description = models.TextField("Other: please specify", blank=True)
     title = models.CharField("Short title", max_length=150, blank=True)
-    children = models.TextField("Child or children", blank=True)
-    case_reference = models.CharField("Cafcass case reference", max_length=40, blank=True)
-    court = models.CharField(max_length=150, blank=True)
+    # Encrypted at rest under a key outside the database; the case reference found by its keyed hash (decision 0019).
+    children = EncryptedTextField("Child or children", blank=True)
+    case_reference = EncryptedCharField("Cafcass case reference", max_length=40, blank=True)
+    case_reference_hash = KeyedHashField(source="case_reference")
+    court = EncryptedCharField(max_length=150, blank=True)
     incident_date = models.DateField("Date of the incident", null=True, blank=True)
     aware_date = models.DateField("Date Cafcass became aware", null=True, blank=True)
     what_happened = models.TextField("What happened", blank=True)

@@ -342,6 +342,23 @@ AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", BASE_DIR / "var" / 
 # Only the test settings let `manage.py flush` empty the audit table (the database refuses otherwise).
 AUDIT_ALLOW_FLUSH = False
 
+# --- Fields encrypted at rest (docs/decisions/0019) ------------------------
+# A SIN's child, case reference and court are stored encrypted under a key held here, outside the
+# database. FIELD_ENCRYPTION_KEYS is a JSON object of key id -> Fernet key (32 random bytes,
+# URL-safe base64); FIELD_ENCRYPTION_KEY_ID names the one new values are written with. Old keys stay
+# after a rotation until `manage.py fields_reencrypt` has written everything again under the new one.
+# The default key is for laptops and tests only: production refuses it.
+DEVELOPMENT_FIELD_ENCRYPTION_KEYS = {"development": "aW5zZWN1cmUgZGV2ZWxvcG1lbnQgZmllbGQga2V5ISE="}
+try:
+    FIELD_ENCRYPTION_KEYS = (
+        json.loads(os.environ["FIELD_ENCRYPTION_KEYS"]) if os.environ.get("FIELD_ENCRYPTION_KEYS") else DEVELOPMENT_FIELD_ENCRYPTION_KEYS
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f'FIELD_ENCRYPTION_KEYS must be a JSON object, e.g. {{"2026-12": "<Fernet key>"}}: {error}') from None
+if not isinstance(FIELD_ENCRYPTION_KEYS, dict) or not all(isinstance(v, str) and v for v in FIELD_ENCRYPTION_KEYS.values()):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be a JSON object of key id -> Fernet key (text).")
+FIELD_ENCRYPTION_KEY_ID = os.environ.get("FIELD_ENCRYPTION_KEY_ID", next(iter(FIELD_ENCRYPTION_KEYS), ""))
+
 # --- Background work ------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -69,6 +69,24 @@ for _key_id, _secret in AUDIT_HMAC_KEYS.items():  # noqa: F405 - from base
 if AUDIT_HMAC_KEY_ID not in AUDIT_HMAC_KEYS:  # noqa: F405
     raise ImproperlyConfigured("AUDIT_HMAC_KEY_ID must name one of the keys in AUDIT_HMAC_KEYS (the one new events are sealed with).")
 
+# A SIN's child, case reference and court are encrypted under a key the database does not hold (docs/decisions/0019).
+if not os.environ.get("FIELD_ENCRYPTION_KEYS", "").strip():
+    raise ImproperlyConfigured(
+        'Set FIELD_ENCRYPTION_KEYS to a JSON object of key id -> Fernet key, e.g. {"2026-12": "<Fernet.generate_key()>"}: '
+        "the child and case reference fields are encrypted with a key held outside the database."
+    )
+from cryptography.fernet import Fernet  # noqa: E402
+
+for _key_id, _key in FIELD_ENCRYPTION_KEYS.items():  # noqa: F405 - from base
+    if _key in DEVELOPMENT_FIELD_ENCRYPTION_KEYS.values():  # noqa: F405
+        raise ImproperlyConfigured(f"The field encryption key {_key_id!r} is the development key: generate one of your own.")
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(f"The field encryption key {_key_id!r} is not a Fernet key (32 random bytes, URL-safe base64).") from None
+if FIELD_ENCRYPTION_KEY_ID not in FIELD_ENCRYPTION_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY_ID must name one of the keys in FIELD_ENCRYPTION_KEYS (the one new values use).")
+
 # Every file people send is scanned for viruses (documents/scanning.py).
 if not (CLAMD_SOCKET or CLAMD_HOST):  # noqa: F405 - from base
     raise ImproperlyConfigured("Set CLAMD_SOCKET (or CLAMD_HOST and CLAMD_PORT): every uploaded file must be scanned for viruses.")

@@ -30,3 +30,7 @@ AUDIT_ALLOW_FLUSH = True
 AUDIT_ANCHOR_FILE = Path(
     os.environ.get("AUDIT_ANCHOR_FILE") or Path(tempfile.gettempdir()) / f"sin-test-audit-anchors-{os.getpid()}.jsonl"  # noqa: F405
 )
+# The development key of the encrypted fields (docs/decisions/0019), whatever the environment says:
+# tests that need another key override these.
+FIELD_ENCRYPTION_KEYS = DEVELOPMENT_FIELD_ENCRYPTION_KEYS  # noqa: F405
+FIELD_ENCRYPTION_KEY_ID = "development"
