@@ -15,6 +15,7 @@ from organisation.selectors import access_for
 
 from . import services
 from .choices import EDITABLE_STAGES, Kind, Stage, Step
+from .fields import search_hashes
 from .forms import (
     ActionForm,
     AnalysisForm,
@@ -86,7 +87,9 @@ def _filtered(request, queryset):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            queryset = queryset.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"]))
+            # The case reference is encrypted: found exactly, through its keyed hash (incidents.fields).
+            queryset = queryset.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"])
+                                       | Q(case_reference_hash__in=search_hashes(data["q"])))
         if data["stage"]:
             queryset = queryset.filter(stage=data["stage"])
         if data["kind"]:

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "alerts",
     "intake",
     "documents",
+    # Retention, subject access and re-encryption over every app: at the top of the house.
+    "privacy",
     # The demo organisation, at the top of the house (never loaded in production).
     "demo",
 ]

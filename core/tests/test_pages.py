@@ -235,6 +235,7 @@ PRODUCTION_ENV = {
     "EMAIL_USE_TLS": "1",
     "AUDIT_HMAC_KEYS": '{"2026-12": "a-test-audit-key-of-more-than-thirty-two-characters"}',
     "CLAMD_SOCKET": "/run/clamav/clamd.ctl",
+    "FIELD_ENCRYPTION_KEYS": '{"2026-12": "sh6gwkioPEA5t71sZ9MpImPK9c7ipU0NQsvykq8WHNM="}',
 }
 
 
