@@ -279,7 +279,11 @@ def test_whole_lifecycle_through_the_api(org):
     assert response.status_code == 409
 
     other = Action.objects.exclude(pk=audit_action["id"]).get(incident_id=pk)
-    assert ad.patch(f"/api/actions/{other.pk}/", {"version": other.version, "status": "carried", "evidence": "LP-1"}, format="json").status_code == 200
+    # The AD carries it, with the SIN's learning, into the Learning Portal (2.7), in one step.
+    response = ad.post(f"/api/incidents/{pk}/carry-learning/", {"actions": [other.pk]}, format="json")
+    assert response.status_code == 201, response.content
+    other.refresh_from_db()
+    assert other.status == "carried" and other.carried_to_id == response.json()["id"]
 
     response = step(ad, pk, "learning_record", version=version_of(pk), text="Learn this.")
     assert response.status_code == 200

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 N = 2
 LIST_MAX = 10
 DETAIL_MAX = 16  # one for the submitted versions (what changed after a return)
-HOME_MAX = 12
+HOME_MAX = 12 + 6  # the learning sections (actions, items, alerts, cascades, checks): a fixed number each
 
 
 def _add_rows(org, count):

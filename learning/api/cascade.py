@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import JSON_ONLY
 from core.api_schema import RequestBody, error_responses
 
 from ..models.cascade import CascadeMethod, StaffAlert
@@ -71,6 +72,7 @@ class CheckWriteSerializer(RequestBody, serializers.Serializer):
 
 class MyStaffAlerts(generics.ListAPIView):
     """The knowledge and legal alerts the caller has still to acknowledge."""
+    parser_classes = JSON_ONLY  # the schema says JSON
 
     serializer_class = StaffAlertSerializer
 
@@ -83,6 +85,7 @@ class MyStaffAlerts(generics.ListAPIView):
 
 
 class StaffAlertAcknowledge(APIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = StaffAlertSerializer
 
     @extend_schema(request=None, responses={200: StaffAlertSerializer, **error_responses()}, summary="Acknowledge a knowledge or legal alert sent to you",
@@ -94,6 +97,7 @@ class StaffAlertAcknowledge(APIView):
 
 
 class ItemCascade(APIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = CascadeSerializer
 
     @extend_schema(responses={200: CascadeSerializer, **error_responses()}, summary="How an item's learning is cascaded and how far it reached")
@@ -121,6 +125,7 @@ class ItemCascade(APIView):
 
 
 class ItemChecks(APIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = CheckSerializer
 
     @extend_schema(responses={200: CheckSerializer(many=True), **error_responses()}, summary="The checks of embedding in practice of an item")

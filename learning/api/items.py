@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from actions.choices import ActionKind
 from actions.models import Action, Strength
 from actions.services import RequestedAction
+from core.api import JSON_ONLY
 from core.api_schema import RequestBody, error_responses
 from organisation.models import CorporateFunction, ServiceArea
 
@@ -94,17 +95,20 @@ ITEM_RENAMES = {"area": "service_area", "responsible": "service_area"}
 
 
 class ItemList(generics.ListCreateAPIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = LearningItemSerializer
 
     @extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in ("source", "area", "theme", "rung", "q")]
                    + [OpenApiParameter("overdue", bool, required=False)],
-                   responses={200: LearningItemSerializer(many=True), **error_responses(record=False)},
+                   responses={200: LearningItemSerializer(many=True), **error_responses(fields=["overdue"])},  # 404: past the last page
                    summary="The learning items you read, with the portal's filters and search")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         p = self.request.query_params
+        if p.get("overdue") not in (None, "", "true", "false", "1", "0"):
+            raise DRFValidationError({"overdue": ["Must be true or false."]})
         return learning_items_filtered(self.request.user, source=p.get("source", ""), area=p.get("area", ""),
                                        theme=p.get("theme", ""), rung=p.get("rung", ""),
                                        overdue=p.get("overdue") in ("1", "true"), q=p.get("q", ""))
@@ -119,6 +123,7 @@ class ItemList(generics.ListCreateAPIView):
 
 
 class ItemDetail(APIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = LearningItemDetailSerializer
 
     @extend_schema(responses={200: LearningItemDetailSerializer, **error_responses()}, summary="One learning item with its actions")
@@ -147,6 +152,7 @@ class LearningPublishSerializer(RequestBody, serializers.Serializer):
 
 
 class ItemPublish(APIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = LearningItemDetailSerializer
 
     @extend_schema(request=LearningPublishSerializer, responses={200: LearningItemDetailSerializer, **error_responses(
@@ -174,6 +180,7 @@ class LearningActionWriteSerializer(RequestBody, serializers.Serializer):
 
 
 class ItemActionCreate(APIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = LearningActionSerializer
 
     @extend_schema(request=LearningActionWriteSerializer, responses={201: LearningActionSerializer, **error_responses(
@@ -196,6 +203,7 @@ class LearningCloseSerializer(RequestBody, serializers.Serializer):
 
 
 class ItemClose(APIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = LearningItemDetailSerializer
 
     @extend_schema(request=LearningCloseSerializer, responses={200: LearningItemDetailSerializer, **error_responses(
@@ -211,11 +219,13 @@ class ItemClose(APIView):
 
 
 class LearningCarrySerializer(RequestBody, serializers.Serializer):
-    actions = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
-                                    help_text="The SIN's open actions carried into the portal.")
+    # Related keys rather than a list of integers: an error then reads as a list of messages, as the schema says.
+    actions = serializers.PrimaryKeyRelatedField(many=True, queryset=Action.objects.all(), required=False, default=list,
+                                                 help_text="The SIN's open actions carried into the portal.")
 
 
 class IncidentCarry(APIView):
+    parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = LearningItemDetailSerializer
 
     @extend_schema(request=LearningCarrySerializer, responses={201: LearningItemDetailSerializer, **error_responses(
@@ -227,5 +237,5 @@ class IncidentCarry(APIView):
         data = LearningCarrySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = _service(lambda: services.learning_item_carry(actor=request.user, incident_id=incident.pk,
-                                                             action_ids=data.validated_data["actions"]))
+                                                             action_ids=[a.pk for a in data.validated_data["actions"]]))
         return Response(LearningItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
