@@ -56,8 +56,11 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
             else:
                 sent.append(user.email)
         if sent:
-            self.message_user(request, f"Set-up code sent to {', '.join(sent)}. It works once, for "
-                                       f"{settings.ENROLMENT_CODE_LIFETIME_HOURS} hours.", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"Set-up code sent to {', '.join(sent)}. It works once, for {settings.ENROLMENT_CODE_LIFETIME_HOURS} hours.",
+                messages.SUCCESS,
+            )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -89,7 +92,9 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
                 if user.password != before:
                     # Never the hash: only that it changed, or that password sign-in was switched off.
                     audit_record(
-                        actor=request.user, action=admin_action(user, "password_change"), obj=user,
+                        actor=request.user,
+                        action=admin_action(user, "password_change"),
+                        obj=user,
                         changes={"password": "changed" if user.has_usable_password() else "disabled"},
                     )
             return response
@@ -106,7 +111,15 @@ class TOTPDeviceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
     list_filter = ["confirmed"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count", "throttling_failure_timestamp"]
+    fields = [
+        "user",
+        "name",
+        "confirmed",
+        "created_at",
+        "last_used_at",
+        "throttling_failure_count",
+        "throttling_failure_timestamp",
+    ]
     readonly_fields = fields
     list_select_related = ["user"]
 
@@ -137,15 +150,37 @@ class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     in with their second factor, from their own page (Account > API tokens).
     """
 
-    list_display = ["prefix", "user", "purpose", "state", "created_by", "created_at", "expires_at", "collected_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "prefix",
+        "user",
+        "purpose",
+        "state",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "collected_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at", "collected_at"]
     list_select_related = ["user", "created_by"]
     search_fields = ["prefix", "user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
     form = ApiTokenIssueForm
     actions = ["revoke"]
-    SHOWN = ["user", "purpose", "prefix", "state", "created_by", "created_at", "expires_at", "collected_at", "last_used_at",
-             "revoked_at", "revoked_by"]
+    SHOWN = [
+        "user",
+        "purpose",
+        "prefix",
+        "state",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "collected_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
 
     @admin.display(description="Status")
     def state(self, obj):

@@ -36,7 +36,12 @@ class TokenForm(forms.Form):
             "max_length": "The security code must be 6 digits",
         },
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-5"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
         ),
     )
 
@@ -61,8 +66,9 @@ class EnrolmentCodeForm(forms.Form):
         help_text="The 12-character code in the email 'your code to set up your authenticator app', for example ABCD-EFGH-JKMN.",
         max_length=40,
         error_messages={"required": "Enter the set-up code from your email"},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters",
-                                      "class": "govuk-input--width-10"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters", "class": "govuk-input--width-10"}
+        ),
     )
 
     def __init__(self, *args, **kwargs):

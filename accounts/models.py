@@ -100,7 +100,11 @@ class EnrolmentCode(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Authenticator set-up code for {self.user} ({self.created_at:%d %B %Y})" if self.created_at else "Authenticator set-up code"
+        return (
+            f"Authenticator set-up code for {self.user} ({self.created_at:%d %B %Y})"
+            if self.created_at
+            else "Authenticator set-up code"
+        )
 
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()

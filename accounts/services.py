@@ -75,11 +75,14 @@ def enrolment_code_issue(*, actor, user) -> EnrolmentCode:
         plain = "".join(secrets.choice(ENROLMENT_CODE_ALPHABET) for _ in range(ENROLMENT_CODE_LENGTH))
         expires_at = now + timedelta(hours=settings.ENROLMENT_CODE_LIFETIME_HOURS)
         code = EnrolmentCode.objects.create(user=user, code_hash=make_password(plain), created_by=actor, expires_at=expires_at)
-        audit_record(actor=actor, action="enrolment_code.issue", obj=user,
-                     changes={"to": user.email, "expires_at": expires_at.isoformat()})
-        shown = "-".join(plain[i:i + 4] for i in range(0, ENROLMENT_CODE_LENGTH, 4))
+        audit_record(
+            actor=actor, action="enrolment_code.issue", obj=user, changes={"to": user.email, "expires_at": expires_at.isoformat()}
+        )
+        shown = "-".join(plain[i : i + 4] for i in range(0, ENROLMENT_CODE_LENGTH, 4))
         _email_after_commit(
-            user=user, about="enrolment_code", subject=f"{settings.SERVICE_NAME}: your code to set up your authenticator app",
+            user=user,
+            about="enrolment_code",
+            subject=f"{settings.SERVICE_NAME}: your code to set up your authenticator app",
             body=(
                 f"Your code to set up your authenticator app is:\n\n    {shown}\n\n"
                 f"Sign in at {_page(reverse('accounts:login'))} with your username and password; you will be asked for this "
@@ -95,9 +98,14 @@ def enrolment_code_redeem(*, user, typed: str) -> bool:
     typed = normalise_enrolment_code(typed)
     with transaction.atomic():
         now = timezone.now()
-        codes = list(EnrolmentCode.objects.select_for_update().filter(
-            user=user, used_at__isnull=True, voided_at__isnull=True, expires_at__gt=now,
-        ))
+        codes = list(
+            EnrolmentCode.objects.select_for_update().filter(
+                user=user,
+                used_at__isnull=True,
+                voided_at__isnull=True,
+                expires_at__gt=now,
+            )
+        )
         for code in codes:
             if len(typed) == ENROLMENT_CODE_LENGTH and check_password(typed, code.code_hash):
                 code.used_at = now
@@ -167,14 +175,23 @@ def api_token_request(*, actor, user, purpose: str) -> ApiToken:
             raise WrongStage(f"{user} is deactivated: a token would never be accepted.")
         now = timezone.now()
         token = ApiToken.objects.create(
-            user=user, purpose=purpose[:200], prefix=secrets.token_hex(4), created_by=actor,
+            user=user,
+            purpose=purpose[:200],
+            prefix=secrets.token_hex(4),
+            created_by=actor,
             expires_at=now + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
         )
-        audit_record(actor=actor, action="api_token.issue", obj=token,
-                     changes={"holder": user.get_username(), "purpose": token.purpose, "expires_at": token.expires_at.isoformat()})
+        audit_record(
+            actor=actor,
+            action="api_token.issue",
+            obj=token,
+            changes={"holder": user.get_username(), "purpose": token.purpose, "expires_at": token.expires_at.isoformat()},
+        )
         if user.email:
             _email_after_commit(
-                user=user, about="api_token", subject=f"{settings.SERVICE_NAME}: an API token is ready for you to collect",
+                user=user,
+                about="api_token",
+                subject=f"{settings.SERVICE_NAME}: an API token is ready for you to collect",
                 body=(
                     f"An administrator has issued an API token for you ({token.purpose}).\n\n"
                     f"Sign in and collect its key from {_page(reverse('accounts:api_tokens'))} before "
@@ -192,8 +209,11 @@ def api_token_collect(*, actor, token_id: int) -> str:
         if token is None or token.user_id != actor.pk:
             raise NotAllowed("Only the person a token is for can collect its key.")
         if not token.is_collectable():
-            raise WrongStage(f"This token's key cannot be collected: {token.status().lower()}." if token.collected_at is None
-                             else "This token's key was collected already, and is shown only once. Revoke it and ask for another.")
+            raise WrongStage(
+                f"This token's key cannot be collected: {token.status().lower()}."
+                if token.collected_at is None
+                else "This token's key was collected already, and is shown only once. Revoke it and ask for another."
+            )
         key = f"{API_TOKEN_PREFIX}_{token.prefix}_{secrets.token_urlsafe(32)}"
         token.key_hash = hash_api_key(key)
         token.collected_at = timezone.now()

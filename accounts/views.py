@@ -89,7 +89,9 @@ def _check_code(request, user, device, form) -> bool:
     """True when the code is right and not used before; counts wrong ones."""
     if form.is_valid() and not device.verify_is_allowed()[0]:
         # django-otp refuses every code for a few seconds after a wrong one: say so, rather than "not right".
-        form.add_error("token", "Wait a few seconds, then enter the code shown now. Codes are refused for a moment after a wrong one.")
+        form.add_error(
+            "token", "Wait a few seconds, then enter the code shown now. Codes are refused for a moment after a wrong one."
+        )
         return False
     if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
         return True
@@ -168,8 +170,11 @@ def _ask_for_enrolment_code(request, user):
             request.session[PENDING_ENROLMENT] = user.pk
             request.session[PENDING_FAILURES] = 0
             return redirect("accounts:set_up_authenticator")
-        form.add_error("code", "The set-up code is not right, has been used already or has expired. "
-                               "Check the latest email, or ask an administrator for a new code.")
+        form.add_error(
+            "code",
+            "The set-up code is not right, has been used already or has expired. "
+            "Check the latest email, or ask an administrator for a new code.",
+        )
     if request.method == "POST" and not form.is_valid():
         failures = request.session.get(PENDING_FAILURES, 0) + 1
         request.session[PENDING_FAILURES] = failures
@@ -177,7 +182,9 @@ def _ask_for_enrolment_code(request, user):
             _clear_pending(request)
             messages.error(request, "Too many wrong set-up codes. Sign in again.")
             return redirect("accounts:login")
-    return render(request, "accounts/enrolment_code.html", {"form": form, "lifetime_hours": settings.ENROLMENT_CODE_LIFETIME_HOURS})
+    return render(
+        request, "accounts/enrolment_code.html", {"form": form, "lifetime_hours": settings.ENROLMENT_CODE_LIFETIME_HOURS}
+    )
 
 
 @require_POST
@@ -209,7 +216,9 @@ def _code_is_right(user, form) -> bool:
         form.add_error("token", "You have no authenticator app set up. Ask an administrator.")
         return False
     if form.is_valid() and not device.verify_is_allowed()[0]:
-        form.add_error("token", "Wait a few seconds, then enter the code shown now. Codes are refused for a moment after a wrong one.")
+        form.add_error(
+            "token", "Wait a few seconds, then enter the code shown now. Codes are refused for a moment after a wrong one."
+        )
         return False
     if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
         return True
@@ -240,7 +249,9 @@ def api_tokens(request):
                 messages.success(request, f"API token {token.prefix} is revoked: its key is refused from now on.")
             return redirect("accounts:api_tokens")
         if token.pk not in forms:
-            messages.error(request, "This token's key cannot be collected: it was collected already, or has expired or been revoked.")
+            messages.error(
+                request, "This token's key cannot be collected: it was collected already, or has expired or been revoked."
+            )
             return redirect("accounts:api_tokens")
         form = forms[token.pk] = TokenForm(request.POST, prefix=f"collect-{token.pk}", submit_label="Show the key")
         if not settings.OTP_REQUIRED or _code_is_right(user, form):
@@ -251,7 +262,12 @@ def api_tokens(request):
                 return redirect("accounts:api_tokens")
             return render(request, "accounts/api_token_collected.html", {"token": token, "key": key})
     rows = [(token, forms.get(token.pk)) for token in tokens]
-    return render(request, "accounts/api_tokens.html", {
-        "rows": rows, "errored": next((f for f in forms.values() if f.is_bound and f.errors), None),
-        "code_required": settings.OTP_REQUIRED,
-    })
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "rows": rows,
+            "errored": next((f for f in forms.values() if f.is_bound and f.errors), None),
+            "code_required": settings.OTP_REQUIRED,
+        },
+    )

@@ -9,7 +9,9 @@ from .choices import ActionStatus
 
 class ActionUpdateForm(VersionedForm):
     status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect)
-    evidence = forms.CharField(label="Evidence of completion", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
+    evidence = forms.CharField(
+        label="Evidence of completion", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,8 +30,9 @@ class Action(models.Model):
     """Owner, due date, status and evidence of completion; the AD is accountable for a SIN's (2.7)."""
 
     incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.CASCADE, related_name="actions")
-    learning_item = models.ForeignKey("learning.LearningItem", null=True, blank=True, on_delete=models.CASCADE,
-                                      related_name="actions")
+    learning_item = models.ForeignKey(
+        "learning.LearningItem", null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
     kind = models.CharField(max_length=20, choices=ActionKind.choices, default=ActionKind.SIN)
     description = models.TextField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions")
@@ -40,8 +41,9 @@ class Action(models.Model):
     evidence = models.TextField("Evidence of completion", blank=True)
     strength = models.CharField(max_length=12, choices=Strength.choices, blank=True)
     # A SIN's action "carried into the Learning Portal" (status carried) points at the item that took it on.
-    carried_to = models.ForeignKey("learning.LearningItem", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="carried_actions")
+    carried_to = models.ForeignKey(
+        "learning.LearningItem", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_actions"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -16,8 +16,11 @@ def due_items(horizon):
     )
     for action in actions:
         yield DueItem(
-            subject=action, stage="action", due=action.due_date,
+            subject=action,
+            stage="action",
+            due=action.due_date,
             to_act=lambda action=action: [action.owner],
             escalate_to=lambda action=action: subject_module(action).escalation_recipients(action),
-            what="an action", detail=action.description,
+            what="an action",
+            detail=action.description,
         )

@@ -21,7 +21,8 @@ def actions_visible_to(user) -> QuerySet[Action]:
 def actions_awaiting(user) -> QuerySet[Action]:
     """The person's own unfinished actions, soonest due first."""
     return (
-        actions_visible_to(user).filter(owner=user)
+        actions_visible_to(user)
+        .filter(owner=user)
         .exclude(status__in=FINISHED_ACTION_STATUSES)
         .select_related("incident", "incident__team", "incident__function", "incident__service_area")
         .order_by("due_date", "id")

@@ -57,13 +57,22 @@ def action_create(*, actor, requested: RequestedAction, **subject) -> Action:
     if errors:
         raise ValidationError(errors)
     created = Action.objects.create(
-        description=requested.description.strip(), owner=requested.owner, due_date=requested.due_date,
-        kind=requested.kind, created_by=actor, **subject,
+        description=requested.description.strip(),
+        owner=requested.owner,
+        due_date=requested.due_date,
+        kind=requested.kind,
+        created_by=actor,
+        **subject,
     )
-    notify(recipients=[requested.owner], subject=created, reason=Notification.Reason.ACT,
-           message=f"You own a new action: {created.description[:200]}", exclude=actor,
-           # The description may name a child: in the service only, never in an email.
-           email_message=f"You own a new action, due {created.due_date:%d %B %Y}. Sign in to read it.")
+    notify(
+        recipients=[requested.owner],
+        subject=created,
+        reason=Notification.Reason.ACT,
+        message=f"You own a new action: {created.description[:200]}",
+        exclude=actor,
+        # The description may name a child: in the service only, never in an email.
+        email_message=f"You own a new action, due {created.due_date:%d %B %Y}. Sign in to read it.",
+    )
     return created
 
 
@@ -90,7 +99,10 @@ def action_update(*, actor, action_id: int, expected_version: int, status: str, 
         action.completed_at = timezone.now() if status in FINISHED_ACTION_STATUSES else None
         action.version += 1
         action.save()
-        subject.recorded(actor=actor, action=action, text=f"{action.description[:100]}: {action.get_status_display()}"
-                         + (f". Evidence: {evidence}" if evidence else ""))
+        subject.recorded(
+            actor=actor,
+            action=action,
+            text=f"{action.description[:100]}: {action.get_status_display()}" + (f". Evidence: {evidence}" if evidence else ""),
+        )
         audit_record(actor=actor, action="action.update", obj=action, changes={"status": [before, status]})
         return action

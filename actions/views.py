@@ -27,11 +27,18 @@ def action_edit(request, pk: int):
     locked = subject.locked(action)
     if locked:
         return render(request, "actions/action_closed.html", {"action": action, "back": back, "locked": locked})
-    form = ActionUpdateForm(request.POST or None, initial={"version": action.version, "status": action.status, "evidence": action.evidence})
+    form = ActionUpdateForm(
+        request.POST or None, initial={"version": action.version, "status": action.status, "evidence": action.evidence}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_update(actor=request.user, action_id=action.pk, expected_version=form.cleaned_data["version"],
-                                   status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"])
+            services.action_update(
+                actor=request.user,
+                action_id=action.pk,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                evidence=form.cleaned_data["evidence"],
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -44,7 +51,13 @@ def action_edit(request, pk: int):
         else:
             messages.success(request, "The action has been updated.")
             return redirect(back[0] if back else "core:home")
-    return render(request, "actions/action_form.html", {
-        "action": action, "form": form, "back": back,
-        "title": f"Update the action: {Truncator(action.description).chars(60)}",
-    })
+    return render(
+        request,
+        "actions/action_form.html",
+        {
+            "action": action,
+            "form": form,
+            "back": back,
+            "title": f"Update the action: {Truncator(action.description).chars(60)}",
+        },
+    )

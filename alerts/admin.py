@@ -88,12 +88,33 @@ class WithoutContentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class EmailDeliveryAdmin(WithoutContentAdmin):
     """Every email of every alert: to whom, why, what happened to it, and a way to send it again."""
 
-    list_display = ["created_at", "reference", "about_kind", "to_address", "reason", "status", "attempts", "sent_at", "short_error"]
+    list_display = [
+        "created_at",
+        "reference",
+        "about_kind",
+        "to_address",
+        "reason",
+        "status",
+        "attempts",
+        "sent_at",
+        "short_error",
+    ]
     list_filter = ["status", "reason", "is_mailbox_copy"]
     search_fields = ["to_address", "reference", "last_error"]
     fields = [
-        "reference", "about_kind", "to_address", "is_mailbox_copy", "reason", "status", "attempts", "last_error",
-        "created_at", "next_attempt_at", "claimed_at", "sent_at", "message_id",
+        "reference",
+        "about_kind",
+        "to_address",
+        "is_mailbox_copy",
+        "reason",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "message_id",
     ]
     actions = ["resend"]
 

@@ -14,8 +14,9 @@ SUBJECTS = {
 }
 
 
-def compose(*, subject, reason: str, message: str, config: AlertConfiguration, link: str = "",
-            with_case_review: bool = False) -> dict:
+def compose(
+    *, subject, reason: str, message: str, config: AlertConfiguration, link: str = "", with_case_review: bool = False
+) -> dict:
     """Subject line, plain text and HTML for one alert about `subject` (see alerts.models).
 
     A briefing's readers (the Board, the Chair) see nothing of the record but the
@@ -29,8 +30,10 @@ def compose(*, subject, reason: str, message: str, config: AlertConfiguration, l
         "message": message,
         "reason": Notification.Reason(reason).label,
         "link": settings.SITE_URL.rstrip("/") + (link or subject.get_absolute_url()),
-        "link_text": "Read the briefing" if briefing
-        else "Read the completed case review (CR1)" if reason == Notification.Reason.CMT_REVIEW
+        "link_text": "Read the briefing"
+        if briefing
+        else "Read the completed case review (CR1)"
+        if reason == Notification.Reason.CMT_REVIEW
         else "Open the record",
         "title": subject.alert_title if config.include_details and not briefing else "",
         "service_name": settings.SERVICE_NAME,

@@ -57,7 +57,10 @@ class Notification(AboutSubject):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["about_type", "about_id"], name="alerts_noti_about_t_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["about_type", "about_id"], name="alerts_noti_about_t_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.message
@@ -67,7 +70,8 @@ class AlertConfiguration(models.Model):
     """How alerts are emailed: set by an administrator (one row)."""
 
     mailbox = models.EmailField(
-        "Serious incident mailbox", blank=True,
+        "Serious incident mailbox",
+        blank=True,
         help_text="Receives a copy of every Core CMT alert (source 2.1, 2.8).",
     )
     include_details = models.BooleanField(
@@ -75,7 +79,8 @@ class AlertConfiguration(models.Model):
         help_text="Put the incident's title and stage details in emails. Leave off unless every recipient mailbox is secure.",
     )
     attach_case_review = models.BooleanField(
-        "Send the CR1 to the serious incident mailbox as a PDF", default=True,
+        "Send the CR1 to the serious incident mailbox as a PDF",
+        default=True,
         help_text=(
             "On by default: source 2.1 alerts Core CMT after the review 'with a copy of the completed SIN Case Review "
             "Form (CR1)'. The serious incident mailbox's copy of that alert carries the CR1 as a PDF; each Core CMT "
@@ -129,7 +134,10 @@ class EmailDelivery(AboutSubject):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "email deliveries"
-        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["about_type", "about_id"], name="alerts_emai_about_t_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["about_type", "about_id"], name="alerts_emai_about_t_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.to_address}"

@@ -68,7 +68,8 @@ def _messages(item: DueItem, kind: str) -> tuple[str, str]:
         summary = f"{item.what[:1].upper()}{item.what[1:]} is overdue since {item.due:%d %B %Y}"
     else:
         summary = f"Reminder: your {item.what.removeprefix('an ').removeprefix('a ')} is due " + (
-            "today" if kind == Reminder.Kind.DUE_TODAY else item.due.strftime("%d %B %Y"))
+            "today" if kind == Reminder.Kind.DUE_TODAY else item.due.strftime("%d %B %Y")
+        )
     return f"{summary}: {item.detail[:150]}", f"{summary}. Sign in to read it."
 
 
@@ -80,8 +81,13 @@ def _send_once(item: DueItem, kind: str) -> bool:
             reminder = Reminder(stage=item.stage, due_date=item.due, kind=kind)
             reminder.set_about(item.subject)
             reminder.save()
-            notify(recipients=recipients, subject=item.subject, reason=Notification.Reason.ACT, message=message,
-                   email_message=email_message)
+            notify(
+                recipients=recipients,
+                subject=item.subject,
+                reason=Notification.Reason.ACT,
+                message=message,
+                email_message=email_message,
+            )
     except IntegrityError:
         return False  # sent already, by an earlier or a concurrent run
     return True

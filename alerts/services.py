@@ -29,8 +29,9 @@ def _message_id(key: str) -> str:
     return f"<sin-alert-{key}@{domain}>"
 
 
-def notify(*, recipients: Iterable, subject, reason: str, message: str, exclude=None, link: str = "",
-           email_message: str = "") -> list[Notification]:
+def notify(
+    *, recipients: Iterable, subject, reason: str, message: str, exclude=None, link: str = "", email_message: str = ""
+) -> list[Notification]:
     """One in-app notification and one email for each distinct recipient (less `exclude`, usually the actor).
 
     `subject` is what the alert is about (a SIN, an action...: see alerts.models).
@@ -53,17 +54,25 @@ def notify(*, recipients: Iterable, subject, reason: str, message: str, exclude=
     content = compose(subject=subject, reason=reason, message=email_text, config=config, link=link)
     deliveries = []
     for n in notifications:
-        delivery = EmailDelivery(notification=n, reason=reason, to_address=n.recipient.email, message_id=_message_id(f"n{n.pk}"), **content)
+        delivery = EmailDelivery(
+            notification=n, reason=reason, to_address=n.recipient.email, message_id=_message_id(f"n{n.pk}"), **content
+        )
         delivery.set_about(subject)
         deliveries.append(delivery)
     if reason in CMT_REASONS and config.mailbox:
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
         mailbox_content = content
         if _carries_case_review(reason, config):
-            mailbox_content = compose(subject=subject, reason=reason, message=email_text, config=config, link=link,
-                                      with_case_review=True)
-        copy = EmailDelivery(reason=reason, to_address=config.mailbox, is_mailbox_copy=True,
-                             message_id=_message_id(f"m{subject.pk}-{reason}-{stamp}"), **mailbox_content)
+            mailbox_content = compose(
+                subject=subject, reason=reason, message=email_text, config=config, link=link, with_case_review=True
+            )
+        copy = EmailDelivery(
+            reason=reason,
+            to_address=config.mailbox,
+            is_mailbox_copy=True,
+            message_id=_message_id(f"m{subject.pk}-{reason}-{stamp}"),
+            **mailbox_content,
+        )
         copy.set_about(subject)
         deliveries.append(copy)
     for delivery in deliveries:
@@ -123,8 +132,11 @@ def delivery_send(*, delivery_id: int) -> str:
         return "skipped"
     try:
         email = EmailMultiAlternatives(
-            subject=delivery.subject, body=delivery.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[delivery.to_address], headers={"Message-ID": delivery.message_id},
+            subject=delivery.subject,
+            body=delivery.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[delivery.to_address],
+            headers={"Message-ID": delivery.message_id},
             connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
         )
         email.attach_alternative(delivery.body_html, "text/html")
@@ -168,7 +180,9 @@ def delivery_resend(*, actor, delivery_id: int) -> bool:
     from audit.services import audit_record
 
     with transaction.atomic():
-        delivery = EmailDelivery.objects.select_for_update().get(pk=delivery_id)  # the recipient is read after: FOR UPDATE takes no outer join
+        delivery = EmailDelivery.objects.select_for_update().get(
+            pk=delivery_id
+        )  # the recipient is read after: FOR UPDATE takes no outer join
         stuck = (
             delivery.status == EmailDelivery.Status.SENDING
             and delivery.claimed_at is not None
@@ -205,7 +219,9 @@ def deliveries_recover() -> int:
     now = timezone.now()
     stuck = now - timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS)
     waiting = EmailDelivery.objects.filter(status=EmailDelivery.Status.PENDING, next_attempt_at__lte=now - timedelta(minutes=1))
-    waiting |= EmailDelivery.objects.filter(status=EmailDelivery.Status.PENDING, next_attempt_at__isnull=True, created_at__lte=stuck)
+    waiting |= EmailDelivery.objects.filter(
+        status=EmailDelivery.Status.PENDING, next_attempt_at__isnull=True, created_at__lte=stuck
+    )
     waiting |= EmailDelivery.objects.filter(status=EmailDelivery.Status.SENDING, claimed_at__lte=stuck)
     count = 0
     with transaction.atomic():

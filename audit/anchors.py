@@ -54,10 +54,15 @@ def anchors_read(path: Path | None = None) -> tuple[list[Anchor], list[str]]:
                 continue
             try:
                 data = json.loads(line)
-                anchors.append(Anchor(
-                    anchored_at=str(data["anchored_at"]), sequence=int(data["sequence"]), hash=str(data["hash"]),
-                    event_id=data.get("event_id"), key_id=str(data.get("key_id", "")),
-                ))
+                anchors.append(
+                    Anchor(
+                        anchored_at=str(data["anchored_at"]),
+                        sequence=int(data["sequence"]),
+                        hash=str(data["hash"]),
+                        event_id=data.get("event_id"),
+                        key_id=str(data.get("key_id", "")),
+                    )
+                )
             except (ValueError, KeyError, TypeError):
                 bad.append(f"line {number} of {path} is not an anchor")
     return anchors, bad
@@ -70,8 +75,11 @@ def chain_head_anchor() -> Anchor:
         return Anchor(anchored_at=timezone.now().isoformat(), sequence=0, hash=GENESIS_HASH)
     event = AuditEvent.objects.filter(sequence=head.last_sequence).only("pk", "key_id").first()
     return Anchor(
-        anchored_at=timezone.now().isoformat(), sequence=head.last_sequence, hash=head.last_hash,
-        event_id=event.pk if event else None, key_id=event.key_id if event else "",
+        anchored_at=timezone.now().isoformat(),
+        sequence=head.last_sequence,
+        hash=head.last_hash,
+        event_id=event.pk if event else None,
+        key_id=event.key_id if event else "",
     )
 
 

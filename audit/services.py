@@ -38,11 +38,20 @@ def record_identity(obj: models.Model) -> tuple[str, str]:
 
 # Records whose str() may quote content that can name a child (DESIGN.md: an administrator does not
 # read incident content by virtue of that role).
-NAMED_BY_NUMBER = frozenset({
-    "incidents.briefing", "incidents.ceodecision", "incidents.incidentevent", "incidents.casereview",
-    "actions.action", "documents.attachment", "documents.wordimport", "alerts.notification", "alerts.emaildelivery",
-    "learning.learningitem",
-})
+NAMED_BY_NUMBER = frozenset(
+    {
+        "incidents.briefing",
+        "incidents.ceodecision",
+        "incidents.incidentevent",
+        "incidents.casereview",
+        "actions.action",
+        "documents.attachment",
+        "documents.wordimport",
+        "alerts.notification",
+        "alerts.emaildelivery",
+        "learning.learningitem",
+    }
+)
 
 
 def audit_record(

@@ -45,8 +45,13 @@ def audit_chain_problems(batch_size: int = 2000, anchors: list[Anchor] | None = 
     highest = 0
     for anchor in anchors:
         if anchor.sequence < highest:
-            problems.append(Problem(None, f"{_anchor_name(anchor)} names event {anchor.sequence}, before an earlier anchor's "
-                                          f"event {highest}: the trail went backwards between them (restored from an older copy?)"))
+            problems.append(
+                Problem(
+                    None,
+                    f"{_anchor_name(anchor)} names event {anchor.sequence}, before an earlier anchor's "
+                    f"event {highest}: the trail went backwards between them (restored from an older copy?)",
+                )
+            )
         highest = max(highest, anchor.sequence)
     for anchor in by_sequence.get(0, []):
         if anchor.hash != GENESIS_HASH:
@@ -56,9 +61,7 @@ def audit_chain_problems(batch_size: int = 2000, anchors: list[Anchor] | None = 
     previous_hash = GENESIS_HASH
     for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
         if event.sequence != expected_sequence:
-            problems.append(
-                Problem(event.sequence, f"expected event {expected_sequence} here: events are missing (deleted)")
-            )
+            problems.append(Problem(event.sequence, f"expected event {expected_sequence} here: events are missing (deleted)"))
         if event.previous_hash != previous_hash:
             problems.append(Problem(event.sequence, "does not link to the event before it (inserted or deleted row)"))
         seal_problem = _seal_problem(event)
@@ -74,14 +77,22 @@ def audit_chain_problems(batch_size: int = 2000, anchors: list[Anchor] | None = 
         if sequence == 0:
             continue
         for anchor in missing:
-            problems.append(Problem(sequence, f"is missing, but {_anchor_name(anchor)} names it: events were cut off "
-                                              f"the end (the last event now is {last_sequence}) or deleted"))
+            problems.append(
+                Problem(
+                    sequence,
+                    f"is missing, but {_anchor_name(anchor)} names it: events were cut off "
+                    f"the end (the last event now is {last_sequence}) or deleted",
+                )
+            )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None:
         if last_sequence:
             problems.append(Problem(None, "events exist but the chain head is missing"))
     elif head.last_sequence != last_sequence or head.last_hash != previous_hash:
         problems.append(
-            Problem(None, f"the chain head names event {head.last_sequence}, the last event is {last_sequence} (deleted or inserted at the end)")
+            Problem(
+                None,
+                f"the chain head names event {head.last_sequence}, the last event is {last_sequence} (deleted or inserted at the end)",
+            )
         )
     return problems

@@ -33,7 +33,9 @@ def _start_timed_server(sink, arrivals: dict[str, float]) -> None:
 
     class TimedHandler(_Handler):
         async def handle_DATA(self, server, session, envelope):
-            arrivals_key = envelope.content.split(b"Subject: ", 1)[1].split(b"\r\n", 1)[0].decode() + "|" + ",".join(envelope.rcpt_tos)
+            arrivals_key = (
+                envelope.content.split(b"Subject: ", 1)[1].split(b"\r\n", 1)[0].decode() + "|" + ",".join(envelope.rcpt_tos)
+            )
             arrivals[arrivals_key] = time.time()
             return "250 Message accepted for delivery"
 
@@ -88,9 +90,13 @@ def _sign_off_all(org, incidents, arrivals: dict[str, float]) -> dict[str, float
 def _report(committed: dict[str, float], arrivals: dict[str, float]) -> None:
     latencies = [(arrivals[key] - committed[key]) * 1000 for key in committed if key in arrivals]
     missing = len(committed) - len(latencies)
-    print(f"\n{len(committed)} sign-offs, one every {PACE} s (4 emails each); worker polling every {INTERVAL} s; SQLite; real SMTP server (aiosmtpd)")
-    print(f"commit to SMTP acceptance of the Core CMT email: median {statistics.median(latencies):.0f} ms, "
-          f"p95 {statistics.quantiles(latencies, n=20)[18]:.0f} ms, max {max(latencies):.0f} ms; not delivered: {missing}")
+    print(
+        f"\n{len(committed)} sign-offs, one every {PACE} s (4 emails each); worker polling every {INTERVAL} s; SQLite; real SMTP server (aiosmtpd)"
+    )
+    print(
+        f"commit to SMTP acceptance of the Core CMT email: median {statistics.median(latencies):.0f} ms, "
+        f"p95 {statistics.quantiles(latencies, n=20)[18]:.0f} ms, max {max(latencies):.0f} ms; not delivered: {missing}"
+    )
     if missing:
         raise SystemExit(1)
 
@@ -110,8 +116,13 @@ def main():
     org, incidents = _fresh_database_with_incidents()
     _start_timed_server(sink, arrivals)
     env = {**os.environ}
-    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", INTERVAL, "--no-startup-delay"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", INTERVAL, "--no-startup-delay"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         committed = _sign_off_all(org, incidents, arrivals)
     finally:

@@ -64,13 +64,23 @@ def load():
             for i in range(start, min(start + batch, N)):
                 stage = stages[i % len(stages)]
                 notified = stage not in (Stage.WITH_AD, Stage.WITH_OD)
-                incidents.append(Incident(
-                    reference=f"SIN-2026-{i + 1:05d}", stage=stage, team=org.team, service_area=org.area,
-                    region=org.region, author=manager, title=f"Benchmark incident {i + 1}", children="A, 7",
-                    case_reference=f"BEN{i:06d}", what_happened="Fictional benchmark text.",
-                    submitted_at=now, notified_at=now if notified else None,
-                    review_commissioned_at=now if notified else None,
-                ))
+                incidents.append(
+                    Incident(
+                        reference=f"SIN-2026-{i + 1:05d}",
+                        stage=stage,
+                        team=org.team,
+                        service_area=org.area,
+                        region=org.region,
+                        author=manager,
+                        title=f"Benchmark incident {i + 1}",
+                        children="A, 7",
+                        case_reference=f"BEN{i:06d}",
+                        what_happened="Fictional benchmark text.",
+                        submitted_at=now,
+                        notified_at=now if notified else None,
+                        review_commissioned_at=now if notified else None,
+                    )
+                )
             created = Incident.objects.bulk_create(incidents)
             Incident.criteria.through.objects.bulk_create(
                 [Incident.criteria.through(incident_id=inc.pk, criterion_id=criterion.pk) for inc in created]
@@ -78,9 +88,20 @@ def load():
             events = []
             for inc in created:
                 events.append(IncidentEvent(incident=inc, step=Step.CREATE, actor=manager, to_stage=Stage.DRAFT))
-                events.append(IncidentEvent(incident=inc, step=Step.SUBMIT, actor=manager, from_stage=Stage.DRAFT, to_stage=Stage.WITH_AD))
-                events.append(IncidentEvent(incident=inc, step=Step.AD_ANALYSE, actor=org.people[Role.ASSISTANT_DIRECTOR],
-                                            from_stage=Stage.WITH_AD, to_stage=Stage.WITH_OD, text="Analysis.", proposal="meets_share"))
+                events.append(
+                    IncidentEvent(incident=inc, step=Step.SUBMIT, actor=manager, from_stage=Stage.DRAFT, to_stage=Stage.WITH_AD)
+                )
+                events.append(
+                    IncidentEvent(
+                        incident=inc,
+                        step=Step.AD_ANALYSE,
+                        actor=org.people[Role.ASSISTANT_DIRECTOR],
+                        from_stage=Stage.WITH_AD,
+                        to_stage=Stage.WITH_OD,
+                        text="Analysis.",
+                        proposal="meets_share",
+                    )
+                )
             IncidentEvent.objects.bulk_create(events)
     return org
 
@@ -101,8 +122,11 @@ def _opener(cookie: str):
     import urllib.request
 
     jar = http.cookiejar.CookieJar()
-    jar.set_cookie(http.cookiejar.Cookie(0, "sessionid", cookie, None, False, "127.0.0.1", False, False, "/", True,
-                                         False, None, False, None, None, {}))
+    jar.set_cookie(
+        http.cookiejar.Cookie(
+            0, "sessionid", cookie, None, False, "127.0.0.1", False, False, "/", True, False, None, False, None, None, {}
+        )
+    )
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -174,8 +198,20 @@ def main():
     }
     env = {**os.environ, "DEBUG": "0"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         import urllib.request
@@ -196,14 +232,26 @@ def main():
                 rows.append((who, name, statistics.median(timings), statistics.quantiles(timings, n=20)[18], queries(user, url)))
             if who == "local manager":
                 day = timezone.localdate()
-                form = {"kind": "case", "place": f"team:{org.team.pk}", "title": "Bench draft", "version": "",
-                        "incident_date_0": day.day, "incident_date_1": day.month, "incident_date_2": day.year, "save": "Save draft"}
+                form = {
+                    "kind": "case",
+                    "place": f"team:{org.team.pk}",
+                    "title": "Bench draft",
+                    "version": "",
+                    "incident_date_0": day.day,
+                    "incident_date_1": day.month,
+                    "incident_date_2": day.year,
+                    "save": "Save draft",
+                }
                 timings = measure("/incidents/new/", cookie, method="POST", data=form)
-                rows.append((who, "create (save draft)", statistics.median(timings), statistics.quantiles(timings, n=20)[18], None))
+                rows.append(
+                    (who, "create (save draft)", statistics.median(timings), statistics.quantiles(timings, n=20)[18], None)
+                )
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"\n{N} incidents, {N * 3} timeline entries loaded in {load_seconds:.1f} s; {REQUESTS} requests per page; gunicorn, 2 workers, DEBUG off, SQLite\n")
+    print(
+        f"\n{N} incidents, {N * 3} timeline entries loaded in {load_seconds:.1f} s; {REQUESTS} requests per page; gunicorn, 2 workers, DEBUG off, SQLite\n"
+    )
     print("| signed in as | page | median ms | p95 ms | queries |")
     print("|---|---|---|---|---|")
     for who, name, median, p95, count in rows:

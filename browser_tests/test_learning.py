@@ -38,19 +38,37 @@ def carry_learning(ad: Person, org):
     from learning.models import Theme
     from learning.services import items
 
-    items.learning_item_edit(actor=ad.user, item_id=item.pk, expected_version=item.version, data=items.ItemData(
-        title="Checking findings before recommending contact", origin=item.origin, headings=dict(HEADINGS),
-        service_area=org.area, responsible=ad.user, themes=[Theme.objects.get(code="voice-of-the-child")], covered_by_guidance=False))
+    items.learning_item_edit(
+        actor=ad.user,
+        item_id=item.pk,
+        expected_version=item.version,
+        data=items.ItemData(
+            title="Checking findings before recommending contact",
+            origin=item.origin,
+            headings=dict(HEADINGS),
+            service_area=org.area,
+            responsible=ad.user,
+            themes=[Theme.objects.get(code="voice-of-the-child")],
+            covered_by_guidance=False,
+        ),
+    )
     item.refresh_from_db()
-    items.learning_item_publish(actor=ad.user, item_id=item.pk, expected_version=item.version, confirm_no_identifiers=True,
-                                all_weaker_reason="Training and guidance reach every team first.")
+    items.learning_item_publish(
+        actor=ad.user,
+        item_id=item.pk,
+        expected_version=item.version,
+        confirm_no_identifiers=True,
+        all_weaker_reason="Training and guidance reach every team first.",
+    )
     item.refresh_from_db()
     return item
 
 
 def test_learning_from_a_cr1_cascaded_acknowledged_and_verified_in_practice(live_server, new_page, org):
     today = timezone.localdate()
-    practitioner_user = person(Role.PRACTITIONER, place=org.team, username="pat.practitioner", first_name="Pat", last_name="Okoro")
+    practitioner_user = person(
+        Role.PRACTITIONER, place=org.team, username="pat.practitioner", first_name="Pat", last_name="Okoro"
+    )
     ad = Person(new_page, live_server, org.people[Role.ASSISTANT_DIRECTOR])
     lead = Person(new_page, live_server, org.people[Role.LEARNING_LEAD])
     practitioner = Person(new_page, live_server, practitioner_user)
@@ -77,7 +95,9 @@ def test_learning_from_a_cr1_cascaded_acknowledged_and_verified_in_practice(live
     page = lead.click("button", "Record the OMT", "the OMT recorded")
     page = lead.click("link", "Send an all user alert", "the alert form")
     page.get_by_label("Title").fill("Read the finding before recommending contact")
-    page.get_by_label("What the alert says").fill("Before recommending contact, read any finding of fact and say how it shaped the plan.")
+    page.get_by_label("What the alert says").fill(
+        "Before recommending contact, read any finding of fact and say how it shaped the plan."
+    )
     page = lead.click("button", "Send the alert to all staff", "the alert sent")
     expect_success(page, "The alert has been sent to every member of staff.")
     expect(page.get_by_test_id("alert-knowledge_alert")).to_contain_text("acknowledged by 1 of")
@@ -108,7 +128,9 @@ def record_aqr_check(ad: Person, item, today):
     page = ad.click("button", "Record the check", "the check without evidence")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the evidence for the finding")
     expect(page.get_by_label("Embedded", exact=True)).to_be_checked()
-    page.get_by_label("Evidence", exact=True).fill("Eight of the ten cases audited recorded the finding and how it shaped the plan.")
+    page.get_by_label("Evidence", exact=True).fill(
+        "Eight of the ten cases audited recorded the finding and how it shaped the plan."
+    )
     page = ad.click("button", "Record the check", "the check recorded")
     expect_success(page, "The check has been recorded.")
     expect(page.get_by_test_id("rung")).to_have_text("Verified in practice")

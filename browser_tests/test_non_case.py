@@ -66,20 +66,30 @@ def test_head_of_profession_completes_a_pushed_in_non_case_incident_and_core_cmt
     _, token = source_token_issue(actor=org.people[Role.ADMINISTRATOR], source_system=source)
 
     # --- 1. The source system pushes the incident in: no dates, no immediate actions yet.
-    status, body = push_incident(playwright_instance, live_server, token, {
-        "category": "health_safety",
-        "source_reference": SOURCE_REFERENCE,
-        "title": TITLE,
-        "what_happened": WHAT_HAPPENED,
-        "who_is_affected": WHO_IS_AFFECTED,
-        "other_agencies": "West Yorkshire Fire and Rescue Service.",
-    })
+    status, body = push_incident(
+        playwright_instance,
+        live_server,
+        token,
+        {
+            "category": "health_safety",
+            "source_reference": SOURCE_REFERENCE,
+            "title": TITLE,
+            "what_happened": WHAT_HAPPENED,
+            "who_is_affected": WHO_IS_AFFECTED,
+            "other_agencies": "West Yorkshire Fire and Rescue Service.",
+        },
+    )
     assert status == 201, body
     assert body["created"] is True and body["stage"] == Stage.DRAFT and body["reference"] is None, body
     incident = Incident.objects.get(pk=body["id"])
     detail_path = f"/incidents/{incident.pk}/"
     assert body["url"].endswith(detail_path), body
-    assert (incident.kind, incident.stage, incident.author, incident.function) == (Kind.NON_CASE, Stage.DRAFT, hop_user, org.function)
+    assert (incident.kind, incident.stage, incident.author, incident.function) == (
+        Kind.NON_CASE,
+        Stage.DRAFT,
+        hop_user,
+        org.function,
+    )
     assert incident.incident_date is None and incident.immediate_actions == ""
     # Only the Head of Profession is told, and asked to act; Core CMT hears nothing of a draft.
     assert list(Notification.objects.filter(incident=incident).values_list("recipient", "reason")) == [
@@ -188,9 +198,17 @@ BRIEFING_TEXT = "A child known to Cafcass was seriously harmed. A case review ha
 def test_the_chair_reads_a_chair_only_briefing_and_nothing_of_the_record(live_server, new_page, org):
     chair_user = org.people[Role.CHAIR]
     board_user = org.people[Role.BOARD_MEMBER]
-    incident = incident_at(org, Stage.CASE_REVIEW, data=case_form(
-        title=CASE_TITLE, children=CHILD, case_reference=CASE_REFERENCE, court=COURT, what_happened=CASE_WHAT_HAPPENED,
-    ))
+    incident = incident_at(
+        org,
+        Stage.CASE_REVIEW,
+        data=case_form(
+            title=CASE_TITLE,
+            children=CHILD,
+            case_reference=CASE_REFERENCE,
+            court=COURT,
+            what_happened=CASE_WHAT_HAPPENED,
+        ),
+    )
     reference = incident.reference
     detail_path = incident.get_absolute_url()
 

@@ -30,7 +30,10 @@ class TooLargeSerializer(ErrorSerializer):
 
 ERROR_LIST = {"type": "array", "items": {"type": "string"}}
 ERROR_LIST_BY_INDEX = {
-    "oneOf": [ERROR_LIST, {"type": "object", "additionalProperties": ERROR_LIST, "description": "The errors of each item, by its index."}]
+    "oneOf": [
+        ERROR_LIST,
+        {"type": "object", "additionalProperties": ERROR_LIST, "description": "The errors of each item, by its index."},
+    ]
 }
 
 
@@ -44,8 +47,15 @@ def field_errors_schema(fields: Iterable[str], *, lists: Iterable[str] = ()) -> 
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
-def error_responses(*, fields: Iterable[str] | None = None, lists: Iterable[str] = (), record: bool = True,
-                    conflict: bool = False, fields_note: str = "", auth: int = 403) -> dict:
+def error_responses(
+    *,
+    fields: Iterable[str] | None = None,
+    lists: Iterable[str] = (),
+    record: bool = True,
+    conflict: bool = False,
+    fields_note: str = "",
+    auth: int = 403,
+) -> dict:
     """The error answers of one operation, for `extend_schema(responses=...)`.
 
     `fields`: the request's fields (a body is sent: 400, 413, 415); `record`: the path names a
@@ -54,21 +64,31 @@ def error_responses(*, fields: Iterable[str] | None = None, lists: Iterable[str]
     401 for source systems, whose bearer token is asked for).
     """
     answers = {
-        auth: OpenApiResponse(ErrorSerializer, description="No valid credentials"
-                              + ("." if auth == 401 else ", or the caller may not do this (a rule of the process: code not_allowed).")),
+        auth: OpenApiResponse(
+            ErrorSerializer,
+            description="No valid credentials"
+            + ("." if auth == 401 else ", or the caller may not do this (a rule of the process: code not_allowed)."),
+        ),
         429: OpenApiResponse(ErrorSerializer, description="Too many requests: wait the seconds the Retry-After header says."),
     }
     if record:
-        answers[404] = OpenApiResponse(ErrorSerializer, description="No such record among those the caller may see (or no such page of a list).")
+        answers[404] = OpenApiResponse(
+            ErrorSerializer, description="No such record among those the caller may see (or no such page of a list)."
+        )
     if fields is not None:
-        answers[400] = OpenApiResponse(field_errors_schema(fields, lists=lists),
-                                       description="The request is not valid: the errors by the request's field names." + (
-                                           f" {fields_note}" if fields_note else ""))
+        answers[400] = OpenApiResponse(
+            field_errors_schema(fields, lists=lists),
+            description="The request is not valid: the errors by the request's field names."
+            + (f" {fields_note}" if fields_note else ""),
+        )
         answers[413] = OpenApiResponse(TooLargeSerializer, description="The body is larger than the service accepts.")
         answers[415] = OpenApiResponse(ErrorSerializer, description="The body is not in a media type the operation accepts.")
     if conflict:
-        answers[409] = OpenApiResponse(ErrorSerializer, description="Refused by the process: the record is at another stage "
-                                       "(code wrong_stage), or changed since the version sent (code stale).")
+        answers[409] = OpenApiResponse(
+            ErrorSerializer,
+            description="Refused by the process: the record is at another stage "
+            "(code wrong_stage), or changed since the version sent (code stale).",
+        )
     # JSON, even from an endpoint that answers with a file (core.api.exception_handler).
     return {(status, "application/json"): answer for status, answer in answers.items()}
 

@@ -190,8 +190,10 @@ def _verified(archive_path: Path, folder: Path) -> dict:
     found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST}
     expected = set(manifest["members"])
     if found != expected:
-        raise BackupError(f"The archive does not hold what its manifest lists: missing {sorted(expected - found)[:5]}, "
-                          f"unlisted {sorted(found - expected)[:5]}.")
+        raise BackupError(
+            f"The archive does not hold what its manifest lists: missing {sorted(expected - found)[:5]}, "
+            f"unlisted {sorted(found - expected)[:5]}."
+        )
     for member, facts in manifest["members"].items():
         if _sha256(folder / member) != facts["sha256"]:
             raise BackupError(f"{member} does not match its SHA-256 in the manifest: the archive is damaged or altered.")
@@ -218,8 +220,10 @@ def restore_archive(archive_path: Path, *, database: str = DEFAULT_DB_ALIAS) -> 
     """Restore an archive into an empty database and an empty MEDIA_ROOT; the manifest."""
     connection = connections[database]
     if connection.introspection.table_names():
-        raise BackupError(f"The database {connection.settings_dict['NAME']!r} is not empty: restore only into an empty database "
-                          "(create a new one, point DATABASE_URL at it, and do not migrate it first).")
+        raise BackupError(
+            f"The database {connection.settings_dict['NAME']!r} is not empty: restore only into an empty database "
+            "(create a new one, point DATABASE_URL at it, and do not migrate it first)."
+        )
     media_root = Path(settings.MEDIA_ROOT)
     if media_root.is_dir() and any(media_root.iterdir()):
         raise BackupError(f"MEDIA_ROOT ({media_root}) is not empty: restore only into an empty folder.")

@@ -56,8 +56,11 @@ def too_large(request, error: Exception):
         message = f"What you sent has more than the {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields this service accepts."
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": f"{message} Each text field takes at most the characters the schema gives as its maxLength.",
-             "code": "too_large", "limit_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+            {
+                "detail": f"{message} Each text field takes at most the characters the schema gives as its maxLength.",
+                "code": "too_large",
+                "limit_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+            },
             status=413,
         )
     return render(request, "413.html", {"message": message}, status=413)

@@ -38,18 +38,26 @@ class DemoLearning:
 
     def _data(self, title, origin, *, area="", function="", themes=(), covered=False, covered_by="", **headings):
         return items.ItemData(
-            title=title, origin=LearningOrigin.objects.get(code=origin), headings={**HEADINGS, **headings},
+            title=title,
+            origin=LearningOrigin.objects.get(code=origin),
+            headings={**HEADINGS, **headings},
             service_area=ServiceArea.objects.get(name=area) if area else None,
             function=CorporateFunction.objects.get(name=function) if function else None,
-            themes=list(Theme.objects.filter(code__in=themes)), covered_by_guidance=covered, covered_by=covered_by)
+            themes=list(Theme.objects.filter(code__in=themes)),
+            covered_by_guidance=covered,
+            covered_by=covered_by,
+        )
 
     def _record(self, author, *args, publish=True, **kwargs):
         item = items.learning_item_create(actor=self.people[author], data=self._data(*args, **kwargs))
         if publish:
-            item = items.learning_item_publish(actor=self.people[author], item_id=item.pk, expected_version=item.version,
-                                               confirm_no_identifiers=True,
-                                               all_weaker_reason="Training and guidance reach every FCA first; a check "
-                                                                 "in practice follows at the next AQR.")
+            item = items.learning_item_publish(
+                actor=self.people[author],
+                item_id=item.pk,
+                expected_version=item.version,
+                confirm_no_identifiers=True,
+                all_weaker_reason="Training and guidance reach every FCA first; a check in practice follows at the next AQR.",
+            )
         return item
 
     def load(self) -> list:
@@ -60,43 +68,99 @@ class DemoLearning:
         incident = Incident.objects.get(title="Inquest finds learning on information sharing")
         ad = self.people["aisha.rahman"]
         item = items.learning_item_carry(actor=ad, incident_id=incident.pk, action_ids=[])
-        data = self._data("Sharing the guardian's analysis with health services", "serious-incident", area="East Midlands",
-                          themes=("information-sharing", "multi-agency-working", "mental-health"),
-                          learning_identified="Share the guardian's final analysis with health services where the care "
-                                              "plan relies on them.")
+        data = self._data(
+            "Sharing the guardian's analysis with health services",
+            "serious-incident",
+            area="East Midlands",
+            themes=("information-sharing", "multi-agency-working", "mental-health"),
+            learning_identified="Share the guardian's final analysis with health services where the care plan relies on them.",
+        )
         item = items.learning_item_edit(actor=ad, item_id=item.pk, expected_version=item.version, data=data)
-        return items.learning_item_publish(actor=ad, item_id=item.pk, expected_version=item.version, confirm_no_identifiers=True,
-                                           all_weaker_reason="The end of proceedings guidance is the route health services see.")
+        return items.learning_item_publish(
+            actor=ad,
+            item_id=item.pk,
+            expected_version=item.version,
+            confirm_no_identifiers=True,
+            all_weaker_reason="The end of proceedings guidance is the route health services see.",
+        )
 
     def _reviews(self) -> list:
-        practice_review = self._record("mark.ellison", "Safeguarding practice review: a baby's injuries after contact",
-                                       "serious-case-review", area="North East", themes=("safeguarding", "risk-assessment"))
-        inquest = self._record("zoe.turner", "Inquest: a father's suicide after a hearing", "inquest", area="North West",
-                               themes=("mental-health", "domestic-abuse"), publish=False)
+        practice_review = self._record(
+            "mark.ellison",
+            "Safeguarding practice review: a baby's injuries after contact",
+            "serious-case-review",
+            area="North East",
+            themes=("safeguarding", "risk-assessment"),
+        )
+        inquest = self._record(
+            "zoe.turner",
+            "Inquest: a father's suicide after a hearing",
+            "inquest",
+            area="North West",
+            themes=("mental-health", "domestic-abuse"),
+            publish=False,
+        )
         return [practice_review, inquest]
 
     def _other_sources(self) -> list:
-        media = self._record("zoe.turner", "National coverage of a missed referral in another agency", "media",
-                             area="South East", themes=("information-sharing",))
+        media = self._record(
+            "zoe.turner",
+            "National coverage of a missed referral in another agency",
+            "media",
+            area="South East",
+            themes=("information-sharing",),
+        )
         for action in media.actions.all():
-            action_update(actor=action.owner, action_id=action.pk, expected_version=action.version,
-                          status=ActionStatus.DONE, evidence="Reviewed: nothing to change beyond a briefing note.")
-        complaint = self._record("joanna.reid", "Complaint response: letters to children in plain English", "complaint",
-                                 function="Practice", themes=("communication", "voice-of-the-child"))
+            action_update(
+                actor=action.owner,
+                action_id=action.pk,
+                expected_version=action.version,
+                status=ActionStatus.DONE,
+                evidence="Reviewed: nothing to change beyond a briefing note.",
+            )
+        complaint = self._record(
+            "joanna.reid",
+            "Complaint response: letters to children in plain English",
+            "complaint",
+            function="Practice",
+            themes=("communication", "voice-of-the-child"),
+        )
         complaint.refresh_from_db()
         items.learning_item_action_add(
-            actor=self.people["joanna.reid"], item_id=complaint.pk, expected_version=complaint.version,
-            strength=Strength.STRONGER, requested=RequestedAction(
+            actor=self.people["joanna.reid"],
+            item_id=complaint.pk,
+            expected_version=complaint.version,
+            strength=Strength.STRONGER,
+            requested=RequestedAction(
                 "Replace the letter templates with the plain English versions in the case management system",
-                self.people["kwame.asante"], timezone.localdate() + timedelta(days=30)))
-        best = self._record("aisha.rahman", "Best practice: Leicester 1's direct work toolkit", "best-practice",
-                            area="East Midlands", themes=("voice-of-the-child",), covered=True,
-                            covered_by="Direct work with children: practice guidance, section 4")
-        judgement = self._record("mark.ellison", "Published judgement: weight given to a finding of fact", "judgement",
-                                 function="Legal", themes=("court-work", "domestic-abuse"))
-        closed = self._record("emma.clarke", "Media: a hoax story about court advisers", "media", area="South East",
-                              themes=("communication",))
+                self.people["kwame.asante"],
+                timezone.localdate() + timedelta(days=30),
+            ),
+        )
+        best = self._record(
+            "aisha.rahman",
+            "Best practice: Leicester 1's direct work toolkit",
+            "best-practice",
+            area="East Midlands",
+            themes=("voice-of-the-child",),
+            covered=True,
+            covered_by="Direct work with children: practice guidance, section 4",
+        )
+        judgement = self._record(
+            "mark.ellison",
+            "Published judgement: weight given to a finding of fact",
+            "judgement",
+            function="Legal",
+            themes=("court-work", "domestic-abuse"),
+        )
+        closed = self._record(
+            "emma.clarke", "Media: a hoax story about court advisers", "media", area="South East", themes=("communication",)
+        )
         closed.refresh_from_db()
-        items.learning_item_close(actor=self.people["emma.clarke"], item_id=closed.pk, expected_version=closed.version,
-                                  rationale="The story was withdrawn within a day; no learning for practice remains.")
+        items.learning_item_close(
+            actor=self.people["emma.clarke"],
+            item_id=closed.pk,
+            expected_version=closed.version,
+            rationale="The story was withdrawn within a day; no learning for practice remains.",
+        )
         return [media, complaint, best, judgement, closed]

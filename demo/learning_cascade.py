@@ -51,19 +51,31 @@ class DemoLearningCascade:
 
     def _monthly_and_knowledge_alert(self, item) -> None:
         lead = self.people["sophie.lane"]
-        self._decide(item, [M.MONTHLY_CASCADE, M.KNOWLEDGE_ALERT, M.LD_BULLETIN],
-                     "Every team needs to discuss this in supervision; a knowledge alert reaches everyone at once.")
+        self._decide(
+            item,
+            [M.MONTHLY_CASCADE, M.KNOWLEDGE_ALERT, M.LD_BULLETIN],
+            "Every team needs to discuss this in supervision; a knowledge alert reaches everyone at once.",
+        )
         cascade.cascade_omt_record(actor=lead, item_id=item.pk, omt_date=self._ago(20))
         for username, area in (("sarah.whitfield", "North East"), ("james.murray", "North West")):
-            cascade.cascade_sam_record(actor=self.people[username], item_id=item.pk, service_area=ServiceArea.objects.get(name=area),
-                                       meeting_date=self._ago(14))
+            cascade.cascade_sam_record(
+                actor=self.people[username],
+                item_id=item.pk,
+                service_area=ServiceArea.objects.get(name=area),
+                meeting_date=self._ago(14),
+            )
         for username, team in (("hannah.price", "Tyneside 1"), ("fatima.begum", "Teesside 1"), ("david.okafor", "Manchester 1")):
-            cascade.cascade_team_confirm(actor=self.people[username], item_id=item.pk, team=Team.objects.get(name=team),
-                                         meeting_date=self._ago(7))
+            cascade.cascade_team_confirm(
+                actor=self.people[username], item_id=item.pk, team=Team.objects.get(name=team), meeting_date=self._ago(7)
+            )
         alert = cascade.staff_alert_send(
-            actor=lead, item_id=item.pk, kind=M.KNOWLEDGE_ALERT, title="Checking findings before recommending contact",
+            actor=lead,
+            item_id=item.pk,
+            kind=M.KNOWLEDGE_ALERT,
+            title="Checking findings before recommending contact",
             text="Before recommending contact, check whether a finding of fact has been made and what it says. "
-                 "Record in the case plan how the finding shaped the recommendation.")
+            "Record in the case plan how the finding shaped the recommendation.",
+        )
         staff = [p for p in active_staff() if p.pk != lead.pk]
         for person in staff[: len(staff) // 2]:
             cascade.staff_alert_acknowledge(actor=person, alert_id=alert.pk)
@@ -71,26 +83,67 @@ class DemoLearningCascade:
     def _legal_alert(self, item) -> None:
         self._decide(item, [M.LEGAL_ALERT, M.SI_BULLETIN], "A published judgment changes what courts expect of our reports.")
         cascade.staff_alert_send(
-            actor=self.people["sophie.lane"], item_id=item.pk, kind=M.LEGAL_ALERT, title="A judgment on the weight of a child's wishes",
-            text="The Court of Appeal has said how a report should set out a child's wishes and feelings. Read the summary on the item.")
+            actor=self.people["sophie.lane"],
+            item_id=item.pk,
+            kind=M.LEGAL_ALERT,
+            title="A judgment on the weight of a child's wishes",
+            text="The Court of Appeal has said how a report should set out a child's wishes and feelings. Read the summary on the item.",
+        )
 
     def _check(self, item, username: str, area: str, forum: str, finding: str, days_ago: int, evidence: str):
-        return checks.check_record(actor=self.people[username], item_id=item.pk, data=checks.CheckInput(
-            forum=forum, area=ServiceArea.objects.get(name=area), checked_on=self._ago(days_ago), finding=finding, evidence=evidence))
+        return checks.check_record(
+            actor=self.people[username],
+            item_id=item.pk,
+            data=checks.CheckInput(
+                forum=forum,
+                area=ServiceArea.objects.get(name=area),
+                checked_on=self._ago(days_ago),
+                finding=finding,
+                evidence=evidence,
+            ),
+        )
 
     def _verified(self, item) -> None:
         self._decide(item, [M.MONTHLY_CASCADE], "Teams to discuss it at their next meetings.")
-        self._check(item, "sarah.whitfield", "North East", Forum.AQR, Finding.EMBEDDED, 190,
-                    "Eight of the ten cases audited in the AQR recorded the finding and how it shaped the plan.")
+        self._check(
+            item,
+            "sarah.whitfield",
+            "North East",
+            Forum.AQR,
+            Finding.EMBEDDED,
+            190,
+            "Eight of the ten cases audited in the AQR recorded the finding and how it shaped the plan.",
+        )
 
     def _sustained(self, item) -> None:
         self._decide(item, [M.LD_BULLETIN], "A worked example in the Learning and Development bulletin.")
-        self._check(item, "aisha.rahman", "East Midlands", Forum.AQR, Finding.EMBEDDED, 200,
-                    "All six cases audited showed the new chronology template in use.")
-        self._check(item, "aisha.rahman", "East Midlands", Forum.PERFORMANCE_BOARD, Finding.EMBEDDED, 5,
-                    "The Performance Board's dip sample of twelve cases: the template is used in every one.")
+        self._check(
+            item,
+            "aisha.rahman",
+            "East Midlands",
+            Forum.AQR,
+            Finding.EMBEDDED,
+            200,
+            "All six cases audited showed the new chronology template in use.",
+        )
+        self._check(
+            item,
+            "aisha.rahman",
+            "East Midlands",
+            Forum.PERFORMANCE_BOARD,
+            Finding.EMBEDDED,
+            5,
+            "The Performance Board's dip sample of twelve cases: the template is used in every one.",
+        )
 
     def _partly(self, item) -> None:
-        self._check(item, "aisha.rahman", "East Midlands", Forum.PERFORMANCE_BOARD, Finding.PARTLY_EMBEDDED, 12,
-                    "Half the teams record the safety plan; the others are still using the old form.")
+        self._check(
+            item,
+            "aisha.rahman",
+            "East Midlands",
+            Forum.PERFORMANCE_BOARD,
+            Finding.PARTLY_EMBEDDED,
+            12,
+            "Half the teams record the safety plan; the others are still using the old form.",
+        )
         checks.progress_review_schedule(actor=item.responsible, item_id=item.pk, due_date=self.today + timedelta(days=28))

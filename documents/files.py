@@ -40,7 +40,9 @@ def content_type_of(data: bytes) -> str:
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if data.startswith(OLE_MAGIC):
-        raise FileRejected("The file is password-protected or in the old Word format (.doc): remove the password or save it as .docx")
+        raise FileRejected(
+            "The file is password-protected or in the old Word format (.doc): remove the password or save it as .docx"
+        )
     if data.startswith(b"PK\x03\x04"):
         try:
             check_container(data)
@@ -75,8 +77,10 @@ _ATTRIBUTE = re.compile(rb"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 def _attributes(element: bytes) -> dict[str, str]:
     start = element[: element.index(b">") + 1]
-    return {m.group(1).decode(): (m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8", "replace")
-            for m in _ATTRIBUTE.finditer(start)}
+    return {
+        m.group(1).decode(): (m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8", "replace")
+        for m in _ATTRIBUTE.finditer(start)
+    }
 
 
 def _owner_of(rels_name: str) -> str:
@@ -116,7 +120,11 @@ def word_without_external_links(data: bytes) -> tuple[bytes, list[str]]:
             owner = _owner_of(name)
             owner_content = changed.get(owner, contents.get(owner, b""))
             rel_id = re.escape(attributes.get("Id", "").encode())
-            mention = re.compile(rb"<(?:\w+:)?attachedTemplate\b[^>]*\bid\s*=\s*[\"']" + rel_id + rb"[\"'][^>]*?(?:/>|>\s*</(?:\w+:)?attachedTemplate>)")
+            mention = re.compile(
+                rb"<(?:\w+:)?attachedTemplate\b[^>]*\bid\s*=\s*[\"']"
+                + rel_id
+                + rb"[\"'][^>]*?(?:/>|>\s*</(?:\w+:)?attachedTemplate>)"
+            )
             if not rel_id or not mention.search(owner_content):
                 raise FileRejected(EXTERNAL_LINKS)
             changed[owner] = mention.sub(b"", owner_content, count=1)

@@ -25,9 +25,13 @@ def _helper(form, *fields, submit: str) -> FormHelper:
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="Upload a file", error_messages={"required": "Select a file", "empty": "The selected file is empty"})
+    file = forms.FileField(
+        label="Upload a file", error_messages={"required": "Select a file", "empty": "The selected file is empty"}
+    )
     purpose = forms.ChoiceField(
-        label="What is the file for?", widget=forms.RadioSelect, initial=Attachment.Purpose.INCIDENT,
+        label="What is the file for?",
+        widget=forms.RadioSelect,
+        initial=Attachment.Purpose.INCIDENT,
         choices=[(Attachment.Purpose.INCIDENT, "The notification"), (Attachment.Purpose.CASE_REVIEW, "The case review (CR1)")],
     )
 

@@ -54,7 +54,9 @@ DATE_HINT = "DD/MM/YYYY"
 def form_fields(kind: str) -> list[tuple[str, str, int | None]]:
     """The SIN form's rows for a case-related or non-case SIN."""
     if kind == "non_case":
-        return [(name, NON_CASE_LABELS.get(name, label), limit) for name, label, limit in CASE_FIELDS if name not in NON_CASE_OMITTED]
+        return [
+            (name, NON_CASE_LABELS.get(name, label), limit) for name, label, limit in CASE_FIELDS if name not in NON_CASE_OMITTED
+        ]
     return list(CASE_FIELDS)
 
 

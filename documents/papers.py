@@ -69,8 +69,14 @@ def incident_paper(*, user, pk: int, file_format: str) -> Paper:
     context = incident_paper_context(user=user, pk=pk)
     incident = context["incident"]
     if file_format == "docx":
-        data = incident_docx(incident, events=context["events"], decisions=context["decisions"], actions=context["actions"],
-                             review=context["review"], show_review=context["review"] is not None)
+        data = incident_docx(
+            incident,
+            events=context["events"],
+            decisions=context["decisions"],
+            actions=context["actions"],
+            review=context["review"],
+            show_review=context["review"] is not None,
+        )
         content_type = WORD_CONTENT_TYPE
     else:
         data = incident_pdf(context)

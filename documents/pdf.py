@@ -25,8 +25,11 @@ def paper_context(incident, *, show_review: bool) -> dict:
     except CaseReview.DoesNotExist:
         review = None
     show_review = show_review and review is not None
-    form_rows = [(label, getattr(incident, name), name in DATE_FIELDS) for name, label, _ in form_fields(incident.kind)
-                 if name != "other_description" or incident.other_description]
+    form_rows = [
+        (label, getattr(incident, name), name in DATE_FIELDS)
+        for name, label, _ in form_fields(incident.kind)
+        if name != "other_description" or incident.other_description
+    ]
     return {
         "incident": incident,
         "events": list(incident.events.all()),

@@ -28,7 +28,11 @@ def has_case_review(user, incident) -> bool:
 # Those who work on the record add files to it; CMT, the CEO and the Board read them.
 rules.add_perm(
     "documents.add_attachment",
-    is_author | is_local_manager_of_incident | is_ad_of_incident | is_od_of_incident | is_hop_of_incident
+    is_author
+    | is_local_manager_of_incident
+    | is_ad_of_incident
+    | is_od_of_incident
+    | is_hop_of_incident
     | (is_case & is_nis_reviewer & has_case_review),
 )
 # The interim process (2.8): whoever may write a SIN may import one of the kind they write.

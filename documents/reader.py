@@ -34,8 +34,7 @@ MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d %m %Y"]
 
 MACROS = (
-    "The Word document contains macros or embedded objects. Save it as a Word document (.docx) without them, "
-    "and upload it again."
+    "The Word document contains macros or embedded objects. Save it as a Word document (.docx) without them, and upload it again."
 )
 # Content types of macros and active content, whatever the part is called (vbaProject.bin renamed
 # vbaData.bin is still a VBA project): .docm main parts, VBA projects and their data, ActiveX.
@@ -80,7 +79,9 @@ def check_container(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
-                raise DocumentImportError("The Word document is too large once opened. Remove pictures or attachments from it and try again.")
+                raise DocumentImportError(
+                    "The Word document is too large once opened. Remove pictures or attachments from it and try again."
+                )
             names = {e.filename for e in entries}
             if "[Content_Types].xml" not in names or "word/document.xml" not in names:
                 raise DocumentImportError(NOT_WORD)
@@ -138,10 +139,10 @@ def _split_mark(text: str) -> tuple[bool | None, str]:
     stripped = text.strip()
     for mark in TICK_MARKS:
         if stripped.startswith(mark):
-            return True, stripped[len(mark):]
+            return True, stripped[len(mark) :]
     for mark in UNTICK_MARKS:
         if stripped.startswith(mark):
-            return False, stripped[len(mark):]
+            return False, stripped[len(mark) :]
     return None, stripped
 
 

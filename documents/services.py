@@ -39,8 +39,10 @@ RESCAN_MINUTES = [5, 15, 60, 240, 720]
 
 
 def virus_message(result: scanning.ScanResult) -> str:
-    return (f"The file contains a virus ({result.detail}) and has not been added. Do not open it; "
-            "tell the IT service desk where it came from.")
+    return (
+        f"The file contains a virus ({result.detail}) and has not been added. Do not open it; "
+        "tell the IT service desk where it came from."
+    )
 
 
 def _scanned(*, actor, name: str, data: bytes, incident: Incident | None) -> scanning.ScanResult:
@@ -48,10 +50,17 @@ def _scanned(*, actor, name: str, data: bytes, incident: Incident | None) -> sca
     result = scanning.scan(data)
     if result.infected:
         with transaction.atomic():
-            audit_record(actor=actor, action="documents.virus_refused", obj=incident, changes={
-                "name": (name or "file")[-255:], "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                "signature": result.detail,
-            })
+            audit_record(
+                actor=actor,
+                action="documents.virus_refused",
+                obj=incident,
+                changes={
+                    "name": (name or "file")[-255:],
+                    "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "signature": result.detail,
+                },
+            )
     return result
 
 
@@ -80,8 +89,12 @@ def _rescan_later(attachment: Attachment, attempt: int = 0) -> None:
 
 def _new_attachment(*, actor, purpose: str, name: str, data: bytes, content_type: str) -> Attachment:
     return Attachment(
-        purpose=purpose, original_name=(name or "file")[-255:], content_type=content_type,
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor,
+        purpose=purpose,
+        original_name=(name or "file")[-255:],
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
     )
 
 
@@ -125,11 +138,21 @@ def attachment_add(*, actor, incident_id: int, name: str, data: bytes, purpose: 
         if purpose == Attachment.Purpose.CASE_REVIEW and incident.review_commissioned_at is None:
             raise WrongStage("No case review (CR1) has been commissioned for this incident yet.")
         attachment.save()
-        audit_record(actor=actor, action="attachment.add", obj=incident, changes={
-            "attachment": attachment.pk, "name": attachment.original_name, "type": content_type,
-            "size": attachment.size, "sha256": attachment.sha256, "purpose": purpose,
-            "scan": attachment.scan_status, **({"removed": removed} if removed else {}),
-        })
+        audit_record(
+            actor=actor,
+            action="attachment.add",
+            obj=incident,
+            changes={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "type": content_type,
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+                "purpose": purpose,
+                "scan": attachment.scan_status,
+                **({"removed": removed} if removed else {}),
+            },
+        )
         if attachment.scan_status == Attachment.ScanStatus.PENDING:
             _rescan_later(attachment)
     attachment.removed_links = removed
@@ -140,8 +163,9 @@ class WrongPlace(BusinessRuleError):
     """The place chosen for an imported form does not suit its kind."""
 
 
-def incident_import_word(*, actor, name: str, data: bytes, team: Team | None = None, service_area=None,
-                         function=None) -> tuple[Incident, Attachment, ImportedForm]:
+def incident_import_word(
+    *, actor, name: str, data: bytes, team: Team | None = None, service_area=None, function=None
+) -> tuple[Incident, Attachment, ImportedForm]:
     """A completed SIN form from the interim process (2.8) becomes a draft SIN of the form's kind.
 
     A case-related form belongs to a team; a non-case form to a service area or
@@ -164,19 +188,35 @@ def incident_import_word(*, actor, name: str, data: bytes, team: Team | None = N
     if form.kind == Kind.NON_CASE and service_area is None and function is None:
         raise WrongPlace("This is the non-case SIN form: choose the service area or corporate function it belongs to")
     report = {"read": form.read, "missing": form.missing, "problems": form.problems, "criteria": form.criteria}
-    attachment = _new_attachment(actor=actor, purpose=Attachment.Purpose.IMPORTED_FORM, name=name, data=data,
-                                 content_type=WORD_CONTENT_TYPE)
+    attachment = _new_attachment(
+        actor=actor, purpose=Attachment.Purpose.IMPORTED_FORM, name=name, data=data, content_type=WORD_CONTENT_TYPE
+    )
     attachment.import_report = report
     _record_scan(attachment, result)
     with _file_kept_only_if_committed(attachment, data):
-        incident = incident_create(actor=actor, kind=form.kind, team=team, service_area=service_area, function=function,
-                                   data=FormData(criteria=form.criteria, values=form.values))
+        incident = incident_create(
+            actor=actor,
+            kind=form.kind,
+            team=team,
+            service_area=service_area,
+            function=function,
+            data=FormData(criteria=form.criteria, values=form.values),
+        )
         attachment.incident = incident
         attachment.save()
-        audit_record(actor=actor, action="incident.import_word", obj=incident, changes={
-            "attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256, **report,
-            "scan": attachment.scan_status, **({"removed": removed} if removed else {}),
-        })
+        audit_record(
+            actor=actor,
+            action="incident.import_word",
+            obj=incident,
+            changes={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "sha256": attachment.sha256,
+                **report,
+                "scan": attachment.scan_status,
+                **({"removed": removed} if removed else {}),
+            },
+        )
         if attachment.scan_status == Attachment.ScanStatus.PENDING:
             _rescan_later(attachment)
     attachment.removed_links = removed
@@ -185,9 +225,16 @@ def incident_import_word(*, actor, name: str, data: bytes, team: Team | None = N
 
 def attachment_downloaded(*, actor, attachment: Attachment) -> None:
     with transaction.atomic():
-        audit_record(actor=actor, action="attachment.download", obj=attachment.incident, changes={
-            "attachment": attachment.pk, "name": attachment.original_name, "purpose": attachment.purpose,
-        })
+        audit_record(
+            actor=actor,
+            action="attachment.download",
+            obj=attachment.incident,
+            changes={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "purpose": attachment.purpose,
+            },
+        )
 
 
 def incident_document_downloaded(*, actor, incident: Incident, file_format: str) -> None:
@@ -234,10 +281,17 @@ def attachment_rescan(*, attachment_id: int, attempt: int | None = None) -> str:
         else:
             attachment.scan_status = Attachment.ScanStatus.CLEAN
         attachment.save(update_fields=["scan_status", "scanned_at", "scan_detail"])
-        audit_record(actor=None, action="attachment.scanned", obj=attachment.incident, changes={
-            "attachment": attachment.pk, "name": attachment.original_name, "scan": attachment.scan_status,
-            **({"signature": result.detail} if result.infected else {}),
-        })
+        audit_record(
+            actor=None,
+            action="attachment.scanned",
+            obj=attachment.incident,
+            changes={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "scan": attachment.scan_status,
+                **({"signature": result.detail} if result.infected else {}),
+            },
+        )
         return attachment.scan_status
 
 

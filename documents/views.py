@@ -51,7 +51,8 @@ def _import_places(user) -> list:
         return []
     teams, others = place_choices_for_case(user), place_choices_for_non_case(user)
     return ([("Teams (case-related form)", teams)] if teams else []) + (
-        [("Service areas and corporate functions (non-case form)", others)] if others else [])
+        [("Service areas and corporate functions (non-case form)", others)] if others else []
+    )
 
 
 @require_GET
@@ -101,7 +102,8 @@ def import_form(request):
         place = resolve_place(form.cleaned_data["place"])
         try:
             incident, attachment, _ = services.incident_import_word(
-                actor=request.user, name=safe_filename(form.cleaned_data["file"].name), data=form.file_bytes, **place)
+                actor=request.user, name=safe_filename(form.cleaned_data["file"].name), data=form.file_bytes, **place
+            )
         except DocumentImportError as error:
             form.add_error("file", error.message)
         except ValidationError as error:
@@ -109,8 +111,10 @@ def import_form(request):
         except BusinessRuleError as error:
             form.add_error("place", error.message)
         else:
-            messages.success(request, "The form was imported as a draft. Check what was read, then complete the draft."
-                             + _file_notes(attachment))
+            messages.success(
+                request,
+                "The form was imported as a draft. Check what was read, then complete the draft." + _file_notes(attachment),
+            )
             return redirect("documents:import_result", pk=attachment.pk)
     return render(request, "documents/import_form.html", {"form": form})
 
@@ -124,12 +128,20 @@ def import_result(request, pk: int):
     read = [(labels.get(name, name), getattr(incident, name)) for name in report.get("read", [])]
     problems = [(labels.get(name, name), message) for name, message in (report.get("problems") or {}).items()]
     missing = [labels.get(name, name) for name in report.get("missing", [])]
-    return render(request, "documents/import_result.html", {
-        "attachment": attachment, "incident": incident, "read": read, "problems": problems, "missing": missing,
-        "criteria": list(incident.criteria.all()),
-        "still_needed": list(submission_errors(incident).values()),
-        "can_edit": request.user.has_perm("incidents.edit_draft", incident),
-    })
+    return render(
+        request,
+        "documents/import_result.html",
+        {
+            "attachment": attachment,
+            "incident": incident,
+            "read": read,
+            "problems": problems,
+            "missing": missing,
+            "criteria": list(incident.criteria.all()),
+            "still_needed": list(submission_errors(incident).values()),
+            "can_edit": request.user.has_perm("incidents.edit_draft", incident),
+        },
+    )
 
 
 # --- attachments ------------------------------------------------------------------
@@ -148,8 +160,12 @@ def attachments(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             attachment = services.attachment_add(
-                actor=request.user, incident_id=incident.pk, name=safe_filename(form.cleaned_data["file"].name),
-                data=form.file_bytes, purpose=form.cleaned_data.get("purpose") or Attachment.Purpose.INCIDENT)
+                actor=request.user,
+                incident_id=incident.pk,
+                name=safe_filename(form.cleaned_data["file"].name),
+                data=form.file_bytes,
+                purpose=form.cleaned_data.get("purpose") or Attachment.Purpose.INCIDENT,
+            )
         except ValidationError as error:
             form.add_error("file", "; ".join(error.messages))
         except BusinessRuleError as error:
@@ -157,9 +173,15 @@ def attachments(request, pk: int):
         else:
             messages.success(request, "The file has been added." + _file_notes(attachment))
             return redirect("documents:attachments", pk=incident.pk)
-    return render(request, "documents/attachments.html", {
-        "incident": incident, "files": attachments_of(request.user, incident), "form": form,
-    })
+    return render(
+        request,
+        "documents/attachments.html",
+        {
+            "incident": incident,
+            "files": attachments_of(request.user, incident),
+            "form": form,
+        },
+    )
 
 
 def _file_notes(attachment: Attachment) -> str:
@@ -168,8 +190,10 @@ def _file_notes(attachment: Attachment) -> str:
     for removed in getattr(attachment, "removed_links", []):
         notes += f" {removed[0].upper()}{removed[1:]} was removed from it, so that Word does not fetch it."
     if attachment.scan_status == Attachment.ScanStatus.PENDING:
-        notes += (" The virus scanner could not be reached, so the file has not been scanned yet:"
-                  " it can be downloaded once it has been.")
+        notes += (
+            " The virus scanner could not be reached, so the file has not been scanned yet:"
+            " it can be downloaded once it has been."
+        )
     return notes
 
 
@@ -187,8 +211,12 @@ def attachment_download(request, pk: int):
     except (FileNotFoundError, OSError) as error:
         raise Http404("The file is missing from storage.") from error
     services.attachment_downloaded(actor=request.user, attachment=attachment)
-    response = FileResponse(handle, as_attachment=True, filename=download_name(attachment.original_name, attachment.content_type),
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(attachment.original_name, attachment.content_type),
+        content_type=attachment.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

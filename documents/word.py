@@ -189,12 +189,15 @@ def _notification_section(document, incident) -> None:
 
 def _case_review_section(document, review) -> None:
     document.add_heading("Case review (CR1)", level=2)
-    _label_table(document, [
-        ("Status", review.get_status_display()),
-        ("Reviewer", _person(review.reviewer)),
-        ("Signed off by", _person(review.signed_off_by)),
-        ("Signed off on", review.signed_off_at),
-    ])
+    _label_table(
+        document,
+        [
+            ("Status", review.get_status_display()),
+            ("Reviewer", _person(review.reviewer)),
+            ("Signed off by", _person(review.signed_off_by)),
+            ("Signed off on", review.signed_off_at),
+        ],
+    )
     document.add_paragraph()
     _label_table(document, [(label, getattr(review, name)) for name, label in CR1_FIELDS_LABELS])
 
@@ -204,11 +207,18 @@ def _decisions_section(document, decisions) -> None:
     if not decisions:
         document.add_paragraph("No decision recorded yet.")
         return
-    _data_table(document, ["When", "Decision", "Rationale and comments"], [
-        [d.decided_at, d.get_decision_display() + (" (final)" if d.is_final else ""),
-         d.rationale + (f"\n\n{d.comments}" if d.comments else "")]
-        for d in decisions
-    ])
+    _data_table(
+        document,
+        ["When", "Decision", "Rationale and comments"],
+        [
+            [
+                d.decided_at,
+                d.get_decision_display() + (" (final)" if d.is_final else ""),
+                d.rationale + (f"\n\n{d.comments}" if d.comments else ""),
+            ]
+            for d in decisions
+        ],
+    )
 
 
 def _actions_section(document, actions) -> None:
@@ -216,22 +226,35 @@ def _actions_section(document, actions) -> None:
     if not actions:
         document.add_paragraph("No actions yet.")
         return
-    _data_table(document, ["Action", "Owner", "Due", "Status", "Evidence"], [
-        [a.description, _person(a.owner), a.due_date, a.get_status_display(), a.evidence] for a in actions
-    ])
+    _data_table(
+        document,
+        ["Action", "Owner", "Due", "Status", "Evidence"],
+        [[a.description, _person(a.owner), a.due_date, a.get_status_display(), a.evidence] for a in actions],
+    )
 
 
 def _timeline_section(document, events) -> None:
     document.add_heading("Timeline", level=2)
-    _data_table(document, ["When", "Step", "By", "Note"], [
-        [e.at, e.get_step_display(), _person(e.actor), (f"Proposal: {e.get_proposal_display()}. " if e.proposal else "") + e.text]
-        for e in events
-    ])
+    _data_table(
+        document,
+        ["When", "Step", "By", "Note"],
+        [
+            [
+                e.at,
+                e.get_step_display(),
+                _person(e.actor),
+                (f"Proposal: {e.get_proposal_display()}. " if e.proposal else "") + e.text,
+            ]
+            for e in events
+        ],
+    )
 
 
 def incident_docx(incident, *, events, decisions, actions, review, show_review: bool) -> bytes:
     """A SIN laid out as a paper a director reads: summary, the form, the CR1, decisions, actions, timeline."""
-    document = _new_document(title=f"{incident.display_reference}: {xml_safe(incident.title)}", marker=SIN_FORM_MARKER, kind=incident.kind)
+    document = _new_document(
+        title=f"{incident.display_reference}: {xml_safe(incident.title)}", marker=SIN_FORM_MARKER, kind=incident.kind
+    )
     document.add_heading(f"Serious incident {incident.display_reference}", level=1)
     if incident.title:
         document.add_paragraph(xml_safe(incident.title)).runs[0].bold = True

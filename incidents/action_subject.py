@@ -44,8 +44,9 @@ def locked(action) -> str:
 
 def recorded(*, actor, action, text: str) -> None:
     incident = Incident.objects.select_for_update().get(pk=action.incident_id)
-    IncidentEvent.objects.create(incident=incident, step=Step.ACTION_UPDATE, actor=actor, from_stage=incident.stage,
-                                 to_stage=incident.stage, text=text)
+    IncidentEvent.objects.create(
+        incident=incident, step=Step.ACTION_UPDATE, actor=actor, from_stage=incident.stage, to_stage=incident.stage, text=text
+    )
     incident.version += 1
     incident.save(update_fields=["version", "updated_at"])
 

@@ -76,7 +76,13 @@ class Decision(models.TextChoices):
     AWAIT_REVIEW = "await_review", "Await the case review (CR1) before deciding"
 
 
-INITIAL_DECISIONS = [Decision.SHARE_BOARD, Decision.SHARE_CHAIR, Decision.NO_ONWARD, Decision.FURTHER_ACTION, Decision.AWAIT_REVIEW]
+INITIAL_DECISIONS = [
+    Decision.SHARE_BOARD,
+    Decision.SHARE_CHAIR,
+    Decision.NO_ONWARD,
+    Decision.FURTHER_ACTION,
+    Decision.AWAIT_REVIEW,
+]
 FINAL_DECISIONS = [Decision.SHARE_BOARD, Decision.SHARE_CHAIR, Decision.NO_ONWARD]
 SHARING_DECISIONS = frozenset({Decision.SHARE_BOARD, Decision.SHARE_CHAIR})
 

@@ -7,14 +7,35 @@ data migration, so that administrators can add to the lists; the codes are stabl
 """
 
 CASE_CRITERIA = [
-    ("child_died_subject", "A child has died (including cases of suspected suicide), and abuse or neglect is known or suspected (Child was/is subject to Cafcass application)"),
-    ("child_died_not_subject", "A child has died (including cases of suspected suicide), and abuse or neglect is known or suspected (Child is not/has never been subject to Cafcass application, for example siblings or parents known to Cafcass)"),
-    ("child_seriously_harmed", "A child has been seriously harmed and abuse or neglect is known or suspected (Child was/is subject to Cafcass application)"),
-    ("looked_after_child_died", "A looked after child has died (including cases where abuse or neglect is not known or suspected) (Child was/is subject to Cafcass application)"),
-    ("regulated_setting_child_died", "A child in a regulated setting or service has died (including cases where abuse or neglect is not known or suspected) (Child was/is subject to Cafcass application)"),
-    ("press_interest_case", "Case-related anticipated press interest/national learning/social media, where Cafcass are potentially implicated or risk of organisational vulnerability"),
+    (
+        "child_died_subject",
+        "A child has died (including cases of suspected suicide), and abuse or neglect is known or suspected (Child was/is subject to Cafcass application)",
+    ),
+    (
+        "child_died_not_subject",
+        "A child has died (including cases of suspected suicide), and abuse or neglect is known or suspected (Child is not/has never been subject to Cafcass application, for example siblings or parents known to Cafcass)",
+    ),
+    (
+        "child_seriously_harmed",
+        "A child has been seriously harmed and abuse or neglect is known or suspected (Child was/is subject to Cafcass application)",
+    ),
+    (
+        "looked_after_child_died",
+        "A looked after child has died (including cases where abuse or neglect is not known or suspected) (Child was/is subject to Cafcass application)",
+    ),
+    (
+        "regulated_setting_child_died",
+        "A child in a regulated setting or service has died (including cases where abuse or neglect is not known or suspected) (Child was/is subject to Cafcass application)",
+    ),
+    (
+        "press_interest_case",
+        "Case-related anticipated press interest/national learning/social media, where Cafcass are potentially implicated or risk of organisational vulnerability",
+    ),
     ("rapid_review", "Initial rapid review/safeguarding practice review initiated by safeguarding partner"),
-    ("adult_party_death", "Death of an adult party as a result of known/suspected domestic homicide or suicide (open cases only)"),
+    (
+        "adult_party_death",
+        "Death of an adult party as a result of known/suspected domestic homicide or suicide (open cases only)",
+    ),
     ("dhr_under_consideration", "Domestic Homicide Review under consideration by Community Safety Partnership"),
     ("child_missing", "Child missing from care/away from placement (acute risk or risk of publicity)"),
     ("judgement_published", "A Judgement is published or due to be published which offers learning for Cafcass"),

@@ -1,6 +1,5 @@
 """Forms for each step. They check input; the services check the rules of the process."""
 
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
@@ -24,22 +23,38 @@ class IncidentForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    other_description = forms.CharField(label="If 'Other', please specify", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
-    title = forms.CharField(label="Short title", help_text="For lists and alerts. Do not include a child's name.", max_length=150, required=False)
+    other_description = forms.CharField(
+        label="If 'Other', please specify", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+    title = forms.CharField(
+        label="Short title", help_text="For lists and alerts. Do not include a child's name.", max_length=150, required=False
+    )
     children = forms.CharField(
         label="Child or children",
         help_text="Initials and age of each child only. Do not enter full names or dates of birth.",
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
     )
     case_reference = forms.CharField(label="Cafcass case reference", max_length=40, required=False)
     court = forms.CharField(max_length=150, required=False)
     incident_date = DateInputField(label="Date of the incident", help_text="For example, 27 3 2026", required=False)
     aware_date = DateInputField(label="Date Cafcass became aware", help_text="For example, 28 3 2026", required=False)
-    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000)
-    cafcass_involvement = forms.CharField(label="Cafcass's involvement", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
-    other_agencies = forms.CharField(label="Other agencies involved", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
-    media_risk = forms.CharField(label="Media or reputational risk", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
-    immediate_actions = forms.CharField(label="Immediate actions taken", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
+    what_happened = forms.CharField(
+        label="What happened", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
+    )
+    cafcass_involvement = forms.CharField(
+        label="Cafcass's involvement", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
+    )
+    other_agencies = forms.CharField(
+        label="Other agencies involved", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
+    )
+    media_risk = forms.CharField(
+        label="Media or reputational risk", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
+    )
+    immediate_actions = forms.CharField(
+        label="Immediate actions taken", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
+    )
 
     def __init__(self, *args, kind: str = Kind.CASE, places=None, creating: bool = False, answering: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +64,9 @@ class IncidentForm(VersionedForm):
             self.fields["answer"] = forms.CharField(
                 label="Your answer to the Assistant Director's questions",
                 help_text="Say what you changed in the form and why. The Assistant Director sees your answer beside the changes.",
-                widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                required=False,
+                max_length=20000,
             )
             self.order_fields(["answer"])
         self.fields["criteria"].choices = [
@@ -122,10 +139,18 @@ class TextStepForm(VersionedForm):
 class AnalysisForm(VersionedForm):
     """The Assistant Director's analysis and proposal (2.2)."""
 
-    analysis = forms.CharField(label="Your analysis of the situation", widget=forms.Textarea(attrs={"rows": 6}),
-                               max_length=20000, error_messages={"required": "Enter your analysis of the situation"})
-    proposal = forms.ChoiceField(label="Does it meet the criteria to share with CMT?", choices=Proposal.choices,
-                                 widget=forms.RadioSelect, error_messages={"required": "Select whether it meets the criteria to share with CMT"})
+    analysis = forms.CharField(
+        label="Your analysis of the situation",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        error_messages={"required": "Enter your analysis of the situation"},
+    )
+    proposal = forms.ChoiceField(
+        label="Does it meet the criteria to share with CMT?",
+        choices=Proposal.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it meets the criteria to share with CMT"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,13 +158,17 @@ class AnalysisForm(VersionedForm):
 
 
 class ActionFieldsMixin(forms.Form):
-    action_description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    action_description = forms.CharField(
+        label="Action", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
     action_owner = forms.ModelChoiceField(label="Owner", queryset=get_user_model().objects.none(), required=False)
     action_due_date = DateInputField(label="Due date", required=False)
 
     def set_owner_choices(self, owners):
         self.fields["action_owner"].queryset = owners
-        self.fields["action_owner"].label_from_instance = lambda u: f"{u.get_full_name() or u.username}{' (' + u.job_title + ')' if u.job_title else ''}"
+        self.fields["action_owner"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username}{' (' + u.job_title + ')' if u.job_title else ''}"
+        )
 
 
 class ServiceCheckedChoiceField(forms.ChoiceField):
@@ -157,10 +186,19 @@ class DecisionForm(VersionedForm, ActionFieldsMixin):
     decision = ServiceCheckedChoiceField(label="Decision", widget=forms.RadioSelect, required=False)
     rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000, required=False)
     comments = forms.CharField(label="Final comments", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
-    briefing_title = forms.CharField(label="Briefing title", required=False, max_length=150,
-                                     help_text="When sharing with the Board or the Chair. No child's name.")
-    briefing_text = forms.CharField(label="Briefing to share", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000,
-                                    help_text="Only this text is shown to the Board or the Chair. Do not include anything that identifies a child.")
+    briefing_title = forms.CharField(
+        label="Briefing title",
+        required=False,
+        max_length=150,
+        help_text="When sharing with the Board or the Chair. No child's name.",
+    )
+    briefing_text = forms.CharField(
+        label="Briefing to share",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
+        help_text="Only this text is shown to the Board or the Chair. Do not include anything that identifies a child.",
+    )
 
     def __init__(self, *args, final: bool, owners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,9 +221,13 @@ class CaseReviewForm(VersionedForm):
 
     summary = forms.CharField(label="Case summary", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=50000)
     chronology = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=50000)
-    analysis_of_practice = forms.CharField(label="Analysis of practice", widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=50000)
+    analysis_of_practice = forms.CharField(
+        label="Analysis of practice", widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=50000
+    )
     findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=50000)
-    learning_identified = forms.CharField(label="Learning identified", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=50000)
+    learning_identified = forms.CharField(
+        label="Learning identified", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=50000
+    )
     recommendations = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=50000)
 
     def __init__(self, *args, **kwargs):
@@ -193,9 +235,12 @@ class CaseReviewForm(VersionedForm):
         self.helper = FormHelper(self)
         self.helper.label_size = Size.SMALL
         self.helper.form_tag = False
-        self.helper.layout = Layout(*CR1_FIELDS, "version",
-                                    Submit("submit_review", "Submit for sign-off"),
-                                    Submit("save_draft", "Save as draft", css_class="govuk-button--secondary"))
+        self.helper.layout = Layout(
+            *CR1_FIELDS,
+            "version",
+            Submit("submit_review", "Submit for sign-off"),
+            Submit("save_draft", "Save as draft", css_class="govuk-button--secondary"),
+        )
 
 
 class ActionForm(VersionedForm, ActionFieldsMixin):
@@ -216,10 +261,17 @@ class IncidentFilterForm(GovukForm):
     q = forms.CharField(label="Reference or title", required=False, max_length=100)
     stage = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any")] + list(Stage.choices))
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any")] + list(Kind.choices))
-    criterion = forms.ModelChoiceField(label="Criterion", required=False, queryset=Criterion.objects.all(), to_field_name="code", empty_label="Any")
+    criterion = forms.ModelChoiceField(
+        label="Criterion", required=False, queryset=Criterion.objects.all(), to_field_name="code", empty_label="Any"
+    )
     region = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     service_area = forms.TypedChoiceField(label="Service area", required=False, coerce=int, empty_value=None)
-    submitted_from = forms.DateField(label="Submitted from", required=False, help_text="For example, 2026-03-27", widget=forms.DateInput(attrs={"type": "date"}))
+    submitted_from = forms.DateField(
+        label="Submitted from",
+        required=False,
+        help_text="For example, 2026-03-27",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     submitted_to = forms.DateField(label="Submitted to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):

@@ -265,7 +265,11 @@ class CaseReview(models.Model):
     # The Operational Service Director who signs the CR1 off: the region's OD
     # unless an administrator names another person here.
     sign_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Leave empty for the Operational Director of the incident's region.",
     )
     summary = models.TextField("Case summary", blank=True)
@@ -276,9 +280,7 @@ class CaseReview(models.Model):
     recommendations = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
         return f"CR1 for {self.incident}"

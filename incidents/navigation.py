@@ -5,8 +5,12 @@ from organisation.choices import Role
 
 def incident_navigation(access) -> list[tuple[str, str]]:
     items = []
-    readers = access.team_ids or access.service_area_ids or access.region_ids or access.function_ids or access.has(
-        Role.CMT_MEMBER, Role.CEO, Role.NIS_REVIEWER
+    readers = (
+        access.team_ids
+        or access.service_area_ids
+        or access.region_ids
+        or access.function_ids
+        or access.has(Role.CMT_MEMBER, Role.CEO, Role.NIS_REVIEWER)
     )
     if readers:
         items.append(("Incidents", "incidents:list"))

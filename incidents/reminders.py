@@ -16,7 +16,9 @@ def due_items(horizon):
     )
     for incident in incidents:
         yield DueItem(
-            subject=incident, stage=incident.stage, due=incident.stage_due,
+            subject=incident,
+            stage=incident.stage,
+            due=incident.stage_due,
             to_act=lambda incident=incident: people_to_act(incident),
             escalate_to=lambda incident=incident: escalation_recipients(incident),
             what=incident.get_stage_display(),

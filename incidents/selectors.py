@@ -88,7 +88,9 @@ def latest_resubmission(incident: Incident, form: str) -> dict | None:
     from .versions import changes_between
 
     versions = list(
-        SubmittedVersion.objects.filter(incident=incident, form=form).select_related("event", "event__actor").order_by("-number")[:2]
+        SubmittedVersion.objects.filter(incident=incident, form=form)
+        .select_related("event", "event__actor")
+        .order_by("-number")[:2]
     )
     if len(versions) < 2:
         return None
@@ -96,10 +98,17 @@ def latest_resubmission(incident: Incident, form: str) -> dict | None:
     return_step = Step.AD_RETURN if form == SubmittedVersion.Form.SIN else Step.CR1_RETURN
     returned = (
         IncidentEvent.objects.filter(incident=incident, step=return_step, pk__lt=current.event_id)
-        .select_related("actor").order_by("-pk").first()
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
     )
-    return {"returned": returned, "answer": current.event, "previous": previous, "version": current,
-            "changes": changes_between(previous, current)}
+    return {
+        "returned": returned,
+        "answer": current.event,
+        "previous": previous,
+        "version": current,
+        "changes": changes_between(previous, current),
+    }
 
 
 def briefings_visible_to(user) -> QuerySet[Briefing]:
@@ -142,7 +151,9 @@ def awaiting_action_filter(user) -> Q:
 # After sign-off the CEO records a decision (2.4), or decides to await the case review:
 # until a first decision is on record, the SIN waits for them as well as for NIS.
 CEO_FIRST_DECISION_STAGES = (Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF)
-CEO_FIRST_DECISION = "Your decision: share with the Board or the Chair only, ask the local team for further action, or await the case review"
+CEO_FIRST_DECISION = (
+    "Your decision: share with the Board or the Chair only, ask the local team for further action, or await the case review"
+)
 
 
 def incidents_awaiting_action(user) -> QuerySet[Incident]:
@@ -183,7 +194,8 @@ def home_sections_for(user) -> list[dict]:
             "rows": [
                 {
                     "reference": action.incident.display_reference,
-                    "url": action.incident.get_absolute_url() + "#actions" if action.incident_id in readable
+                    "url": action.incident.get_absolute_url() + "#actions"
+                    if action.incident_id in readable
                     else reverse("actions:edit", args=[action.pk]),
                     "what": action.description,
                     "place": action.incident.place,
@@ -201,7 +213,13 @@ def home_sections_for(user) -> list[dict]:
                 "title": "Briefings shared with you",
                 "headings": ["Reference", "Briefing", "Shared with"],
                 "rows": [
-                    {"reference": b.incident.display_reference, "url": b.get_absolute_url(), "what": b.title, "place": b.get_audience_display(), "due": None}
+                    {
+                        "reference": b.incident.display_reference,
+                        "url": b.get_absolute_url(),
+                        "what": b.title,
+                        "place": b.get_audience_display(),
+                        "due": None,
+                    }
                     for b in briefings
                 ],
                 "empty": "No briefing has been shared with you.",
@@ -228,8 +246,10 @@ def action_owners_for(incident: Incident):
     place |= Q(role_assignments__role__in=[Role.LEARNING_LEAD, Role.NIS_REVIEWER])
     # One filter: the place and the approval are of the same role (a role awaiting approval counts for nothing).
     return (
-        get_user_model().objects.filter(place & Q(role_assignments__approved_at__isnull=False), is_active=True)
-        .distinct().order_by("last_name", "first_name")
+        get_user_model()
+        .objects.filter(place & Q(role_assignments__approved_at__isnull=False), is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
     )
 
 

@@ -51,7 +51,9 @@ def cr1_values(review: CaseReview) -> dict:
 
 def version_record(*, incident: Incident, event: IncidentEvent, form: str, values: dict) -> SubmittedVersion:
     """Keep the form as it was sent with `event`; numbered 1, 2... per incident and form."""
-    last = SubmittedVersion.objects.filter(incident=incident, form=form).order_by("-number").values_list("number", flat=True).first()
+    last = (
+        SubmittedVersion.objects.filter(incident=incident, form=form).order_by("-number").values_list("number", flat=True).first()
+    )
     return SubmittedVersion.objects.create(incident=incident, event=event, form=form, number=(last or 0) + 1, values=values)
 
 

@@ -88,8 +88,11 @@ def _filtered(request, queryset):
         data = form.cleaned_data
         if data["q"]:
             # The case reference is encrypted: found exactly, through its keyed hash (incidents.fields).
-            queryset = queryset.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"])
-                                       | Q(case_reference_hash__in=search_hashes(data["q"])))
+            queryset = queryset.filter(
+                Q(reference__icontains=data["q"])
+                | Q(title__icontains=data["q"])
+                | Q(case_reference_hash__in=search_hashes(data["q"]))
+            )
         if data["stage"]:
             queryset = queryset.filter(stage=data["stage"])
         if data["kind"]:
@@ -117,9 +120,17 @@ def _list_page(request, queryset, title: str, list_name: str):
         incident.next_step = next_step_label(incident)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "incidents/incident_list.html", {
-        "title": title, "page": page, "filter_form": form, "query": query.urlencode(), "list_name": list_name,
-    })
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {
+            "title": title,
+            "page": page,
+            "filter_form": form,
+            "query": query.urlencode(),
+            "list_name": list_name,
+        },
+    )
 
 
 def incident_list(request):
@@ -143,7 +154,9 @@ def incident_create(request):
     kind = request.GET.get("kind") or request.POST.get("kind")
     if not kind:
         # A Head of Profession writes only non-case SINs: "Report an incident" opens that form.
-        kind = Kind.CASE if place_choices_for_case(request.user) or not place_choices_for_non_case(request.user) else Kind.NON_CASE
+        kind = (
+            Kind.CASE if place_choices_for_case(request.user) or not place_choices_for_non_case(request.user) else Kind.NON_CASE
+        )
     if kind not in Kind.values:
         raise Http404
     places = place_choices_for_case(request.user) if kind == Kind.CASE else place_choices_for_non_case(request.user)
@@ -151,17 +164,30 @@ def incident_create(request):
         raise PermissionDenied
     form = IncidentForm(request.POST or None, kind=kind, places=places, creating=True)
     if request.method == "POST" and form.is_valid():
-        incident = _run(request, form, lambda: services.incident_create(
-            actor=request.user, kind=kind, data=form.form_data(), **resolve_place(form.cleaned_data["place"])))
+        incident = _run(
+            request,
+            form,
+            lambda: services.incident_create(
+                actor=request.user, kind=kind, data=form.form_data(), **resolve_place(form.cleaned_data["place"])
+            ),
+        )
         if incident is not None:
             messages.success(request, "Draft saved. You can come back to it at any time before you submit it.")
             return redirect("incidents:detail", pk=incident.pk)
     access = access_for(request.user)
-    return render(request, "incidents/incident_form.html", {
-        "form": form, "kind": kind, "creating": True,
-        "can_write_other_kind": bool(place_choices_for_non_case(request.user)) if kind == Kind.CASE else bool(place_choices_for_case(request.user)),
-        "access": access,
-    })
+    return render(
+        request,
+        "incidents/incident_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "creating": True,
+            "can_write_other_kind": bool(place_choices_for_non_case(request.user))
+            if kind == Kind.CASE
+            else bool(place_choices_for_case(request.user)),
+            "access": access,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,13 +206,27 @@ def incident_edit(request, pk: int):
     form = IncidentForm(request.POST or None, initial=initial, kind=incident.kind, answering=answering)
     if request.method == "POST" and form.is_valid():
         answer = form.cleaned_data.get("answer") if answering else None
-        saved = _run(request, form, lambda: services.incident_update_draft(
-            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], data=form.form_data(),
-            answer=answer), current_version=lambda: _incident_version(incident.pk))
+        saved = _run(
+            request,
+            form,
+            lambda: services.incident_update_draft(
+                actor=request.user,
+                incident_id=incident.pk,
+                expected_version=form.cleaned_data["version"],
+                data=form.form_data(),
+                answer=answer,
+            ),
+            current_version=lambda: _incident_version(incident.pk),
+        )
         if saved is not None and "save_and_submit" in request.POST:
             # The draft is saved first, so nothing typed is lost if something is missing.
-            submitted = _run(request, form, lambda: services.incident_submit(
-                actor=request.user, incident_id=incident.pk, expected_version=saved.version, answer=answer))
+            submitted = _run(
+                request,
+                form,
+                lambda: services.incident_submit(
+                    actor=request.user, incident_id=incident.pk, expected_version=saved.version, answer=answer
+                ),
+            )
             if submitted is not None:
                 messages.success(request, f"The incident has been submitted. Its reference is {submitted.reference}.")
                 return redirect("incidents:detail", pk=incident.pk)
@@ -201,8 +241,11 @@ def incident_edit(request, pk: int):
     if incident.stage == Stage.RETURNED:
         # The questions the author must answer, beside the form they answer them in.
         returned_with = incident.events.filter(step=Step.AD_RETURN).select_related("actor").order_by("-at", "-pk").first()
-    return render(request, "incidents/incident_form.html", {"form": form, "incident": incident, "kind": incident.kind,
-                                                            "returned_with": returned_with})
+    return render(
+        request,
+        "incidents/incident_form.html",
+        {"form": form, "incident": incident, "kind": incident.kind, "returned_with": returned_with},
+    )
 
 
 @require_http_methods(["POST"])
@@ -212,10 +255,15 @@ def incident_submit(request, pk: int):
         raise PermissionDenied  # as every step page answers the wrong person
     version = request.POST.get("version", "")
     try:
-        services.incident_submit(actor=request.user, incident_id=incident.pk,
-                                 expected_version=int(version) if version.isascii() and version.isdigit() else -1)
+        services.incident_submit(
+            actor=request.user,
+            incident_id=incident.pk,
+            expected_version=int(version) if version.isascii() and version.isdigit() else -1,
+        )
     except ValidationError as error:
-        messages.error(request, "The form is not complete yet: " + "; ".join(m for ms in error.message_dict.values() for m in ms) + ".")
+        messages.error(
+            request, "The form is not complete yet: " + "; ".join(m for ms in error.message_dict.values() for m in ms) + "."
+        )
         return redirect("incidents:edit", pk=incident.pk)
     except BusinessRuleError as error:
         messages.error(request, error.message)
@@ -229,8 +277,11 @@ def incident_submit(request, pk: int):
 
 def _steps_for(user, incident) -> list[tuple[str, str]]:
     """The steps this person may take on this incident now, with a page of the step form (the detail page's buttons)."""
-    return [(row.step.value, row.title) for row in transitions_from(incident)
-            if row.step in PAGE_STEPS and user.has_perm(row.perm, incident)]
+    return [
+        (row.step.value, row.title)
+        for row in transitions_from(incident)
+        if row.step in PAGE_STEPS and user.has_perm(row.perm, incident)
+    ]
 
 
 def _step_form(row, incident, data=None):
@@ -263,24 +314,30 @@ def incident_detail(request, pk: int):
     for action in actions:
         # Only those who may change an action are offered the link (the prefetch set action.incident).
         action.can_update = incident.stage != Stage.CLOSED and request.user.has_perm("actions.update", action)
-    return render(request, "incidents/incident_detail.html", {
-        "incident": incident,
-        "events": events,
-        "decisions": decisions,
-        "actions": actions,
-        "review": incident.review,
-        "criteria": list(incident.criteria.all()),
-        "steps": _steps_for(request.user, incident),
-        "next_step": next_step_label(incident),
-        "who_acts": who_acts(incident),
-        "can_edit": incident.stage in EDITABLE_STAGES and request.user.has_perm("incidents.edit_draft", incident),
-        "can_write_review": incident.stage == Stage.CASE_REVIEW and request.user.has_perm("incidents.write_case_review", incident),
-        "can_read_review": can_read_review,
-        "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in ACTION_STAGES,
-        "closure_blockers": services.closure_blockers(incident)
-        if incident.stage == Stage.ACTIONS and request.user.has_perm("incidents.close", incident) else [],
-        "is_ceo": access.has(Role.CEO),
-    })
+    return render(
+        request,
+        "incidents/incident_detail.html",
+        {
+            "incident": incident,
+            "events": events,
+            "decisions": decisions,
+            "actions": actions,
+            "review": incident.review,
+            "criteria": list(incident.criteria.all()),
+            "steps": _steps_for(request.user, incident),
+            "next_step": next_step_label(incident),
+            "who_acts": who_acts(incident),
+            "can_edit": incident.stage in EDITABLE_STAGES and request.user.has_perm("incidents.edit_draft", incident),
+            "can_write_review": incident.stage == Stage.CASE_REVIEW
+            and request.user.has_perm("incidents.write_case_review", incident),
+            "can_read_review": can_read_review,
+            "can_add_action": request.user.has_perm("incidents.add_action", incident) and incident.stage in ACTION_STAGES,
+            "closure_blockers": services.closure_blockers(incident)
+            if incident.stage == Stage.ACTIONS and request.user.has_perm("incidents.close", incident)
+            else [],
+            "is_ceo": access.has(Role.CEO),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -296,16 +353,28 @@ def incident_step(request, pk: int, step: str):
         raise PermissionDenied
     form = _step_form(row, incident, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _run(request, form, lambda: step_run(row, actor=request.user, incident=incident,
-                                                    version=form.cleaned_data["version"], data=form.cleaned_data),
-                    current_version=lambda: _incident_version(incident.pk))
+        done = _run(
+            request,
+            form,
+            lambda: step_run(
+                row, actor=request.user, incident=incident, version=form.cleaned_data["version"], data=form.cleaned_data
+            ),
+            current_version=lambda: _incident_version(incident.pk),
+        )
         if done is not None:
             messages.success(request, row.done)
             return redirect("incidents:detail", pk=incident.pk)
-    return render(request, "incidents/step_form.html", {
-        "incident": incident, "form": form, "title": row.title, "step": row.step,
-        "resubmission": _resubmission_for(row.step, request.user, incident),
-    })
+    return render(
+        request,
+        "incidents/step_form.html",
+        {
+            "incident": incident,
+            "form": form,
+            "title": row.title,
+            "step": row.step,
+            "resubmission": _resubmission_for(row.step, request.user, incident),
+        },
+    )
 
 
 def _resubmission_for(step, user, incident):
@@ -332,11 +401,22 @@ def case_review_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         submit = "submit_review" in request.POST
         values = {name: form.cleaned_data[name] for name in services.CR1_FIELDS}
-        saved = _run(request, form, lambda: services.case_review_save(
-            actor=request.user, incident_id=incident.pk, expected_version=form.cleaned_data["version"], values=values, submit=submit),
-            current_version=lambda: _incident_version(incident.pk))
+        saved = _run(
+            request,
+            form,
+            lambda: services.case_review_save(
+                actor=request.user,
+                incident_id=incident.pk,
+                expected_version=form.cleaned_data["version"],
+                values=values,
+                submit=submit,
+            ),
+            current_version=lambda: _incident_version(incident.pk),
+        )
         if saved is not None:
-            messages.success(request, "The case review has been submitted for sign-off." if submit else "The case review draft is saved.")
+            messages.success(
+                request, "The case review has been submitted for sign-off." if submit else "The case review draft is saved."
+            )
             return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/case_review_form.html", {"incident": incident, "form": form})
 
@@ -350,8 +430,14 @@ def action_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = services.RequestedAction(data["action_description"], data["action_owner"], data["action_due_date"])
-        created = _run(request, form, lambda: services.action_add(actor=request.user, incident_id=incident.pk, expected_version=data["version"], action=action),
-                       current_version=lambda: _incident_version(incident.pk))
+        created = _run(
+            request,
+            form,
+            lambda: services.action_add(
+                actor=request.user, incident_id=incident.pk, expected_version=data["version"], action=action
+            ),
+            current_version=lambda: _incident_version(incident.pk),
+        )
         if created is not None:
             messages.success(request, "The action has been added.")
             return redirect("incidents:detail", pk=incident.pk)

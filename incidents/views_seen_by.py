@@ -33,8 +33,11 @@ SEEN = {
     "briefing.view": "Read a briefing made from the record",
     OPENED: "Looked at who has seen the record",
 }
-FILE_PURPOSES = {"incident": "of the notification", "case_review": "of the case review (CR1)",
-                 "imported_form": "the Word form it was imported from"}
+FILE_PURPOSES = {
+    "incident": "of the notification",
+    "case_review": "of the case review (CR1)",
+    "imported_form": "the Word form it was imported from",
+}
 
 
 def access_log_of(incident: Incident):

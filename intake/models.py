@@ -26,17 +26,29 @@ class SourceSystem(models.Model):
     """Another system allowed to push non-case SINs, and where its incidents go."""
 
     # The same length as Incident.source_system, where the name is copied.
-    name = models.CharField(max_length=50, unique=True, help_text="As it will appear on the SIN, e.g. 'Health and Safety reporting'.")
+    name = models.CharField(
+        max_length=50, unique=True, help_text="As it will appear on the SIN, e.g. 'Health and Safety reporting'."
+    )
     service_area = models.ForeignKey(
-        ServiceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        ServiceArea,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The service area its incidents belong to (its Assistant Director completes them).",
     )
     function = models.ForeignKey(
-        CorporateFunction, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        CorporateFunction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Or the corporate function its incidents belong to (its Head of Profession completes them).",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The Assistant Director or Head of Profession who completes and submits each draft.",
     )
     active = models.BooleanField(default=True, help_text="Switch off to refuse every token of this system.")
@@ -82,9 +94,13 @@ class SourceToken(models.Model):
     # The first characters, so that an administrator can tell tokens apart without the secret.
     prefix = models.CharField(max_length=12, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

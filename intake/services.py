@@ -64,8 +64,9 @@ def _already_received(source: SourceSystem, *, source_reference: str, key: str |
     return Incident.objects.filter(source_system=source.name, source_reference=source_reference).first()
 
 
-def intake_receive(*, source: SourceSystem, category: str, source_reference: str, values: dict[str, Any],
-                   idempotency_key: str | None = None) -> IntakeResult:
+def intake_receive(
+    *, source: SourceSystem, category: str, source_reference: str, values: dict[str, Any], idempotency_key: str | None = None
+) -> IntakeResult:
     """Create the draft non-case SIN for the routed AD or HoP, or return the one made already (2.10, 2.11)."""
     fingerprint = request_fingerprint({"category": category, "source_reference": source_reference, **values})
     existing = _already_received(source, source_reference=source_reference, key=idempotency_key, fingerprint=fingerprint)
@@ -76,9 +77,13 @@ def intake_receive(*, source: SourceSystem, category: str, source_reference: str
         with transaction.atomic():
             try:
                 incident = incident_create(
-                    actor=author, kind=Kind.NON_CASE, service_area=source.service_area, function=source.function,
+                    actor=author,
+                    kind=Kind.NON_CASE,
+                    service_area=source.service_area,
+                    function=source.function,
                     data=FormData(criteria=[category], values=values),
-                    source_system=source.name, source_reference=source_reference,
+                    source_system=source.name,
+                    source_reference=source_reference,
                 )
             except NotAllowed as error:
                 raise NotRouted(
@@ -86,13 +91,19 @@ def intake_receive(*, source: SourceSystem, category: str, source_reference: str
                     "ask an administrator to correct the source system."
                 ) from error
             if idempotency_key:
-                IdempotencyKey.objects.create(source_system=source, key=idempotency_key, request_hash=fingerprint, incident=incident)
+                IdempotencyKey.objects.create(
+                    source_system=source, key=idempotency_key, request_hash=fingerprint, incident=incident
+                )
             audit_record(
-                actor=None, action="intake.receive", obj=incident,
+                actor=None,
+                action="intake.receive",
+                obj=incident,
                 changes={"source_system": source.name, "source_reference": source_reference, "routed_to": author.get_username()},
             )
             notify(
-                recipients=[author], subject=incident, reason=Notification.Reason.ACT,
+                recipients=[author],
+                subject=incident,
+                reason=Notification.Reason.ACT,
                 message=f"{source.name} sent a non-case incident ({source_reference}): complete the SIN form and submit it.",
             )
     except IntegrityError:
@@ -108,7 +119,9 @@ def source_token_issue(*, actor, source_system: SourceSystem) -> tuple[SourceTok
     """Issue a new token; the raw value is returned once and never stored."""
     raw = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
-        token = SourceToken.objects.create(source_system=source_system, token_hash=hash_token(raw), prefix=raw[:8], created_by=actor)
+        token = SourceToken.objects.create(
+            source_system=source_system, token_hash=hash_token(raw), prefix=raw[:8], created_by=actor
+        )
         audit_record(actor=actor, action="intake.token_issue", obj=token, changes={"source_system": source_system.name})
     return token, raw
 
@@ -120,7 +133,9 @@ def source_token_revoke(*, actor, token_id: int) -> SourceToken:
             token.revoked_at = timezone.now()
             token.revoked_by = actor
             token.save(update_fields=["revoked_at", "revoked_by"])
-            audit_record(actor=actor, action="intake.token_revoke", obj=token, changes={"source_system": token.source_system.name})
+            audit_record(
+                actor=actor, action="intake.token_revoke", obj=token, changes={"source_system": token.source_system.name}
+            )
         return token
 
 

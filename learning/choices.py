@@ -76,13 +76,20 @@ ORIGINS = (
 )
 
 THEMES = (
-    ("domestic-abuse", "Domestic abuse"), ("risk-assessment", "Risk assessment"),
-    ("voice-of-the-child", "Voice of the child"), ("information-sharing", "Information sharing"),
-    ("multi-agency-working", "Multi-agency working"), ("recording", "Recording"),
-    ("management-oversight", "Management oversight"), ("timeliness", "Timeliness"),
-    ("diversity-and-inclusion", "Diversity and inclusion"), ("safeguarding", "Safeguarding"),
-    ("mental-health", "Mental health and suicide risk"), ("child-exploitation", "Child exploitation and missing children"),
-    ("court-work", "Court work and the law"), ("staff-safety", "Staff safety and wellbeing"),
+    ("domestic-abuse", "Domestic abuse"),
+    ("risk-assessment", "Risk assessment"),
+    ("voice-of-the-child", "Voice of the child"),
+    ("information-sharing", "Information sharing"),
+    ("multi-agency-working", "Multi-agency working"),
+    ("recording", "Recording"),
+    ("management-oversight", "Management oversight"),
+    ("timeliness", "Timeliness"),
+    ("diversity-and-inclusion", "Diversity and inclusion"),
+    ("safeguarding", "Safeguarding"),
+    ("mental-health", "Mental health and suicide risk"),
+    ("child-exploitation", "Child exploitation and missing children"),
+    ("court-work", "Court work and the law"),
+    ("staff-safety", "Staff safety and wellbeing"),
     ("communication", "Communication with families"),
 )
 

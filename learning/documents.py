@@ -35,8 +35,10 @@ def agenda_docx(*, area, forum: str, rows: list) -> bytes:
     document.core_properties.title = title
     document.core_properties.author = "Cafcass Learning Portal"
     document.add_heading(xml_safe(title), level=1)
-    document.add_paragraph(f"Prepared {timezone.localdate():%d %B %Y}. Source 3.6: the actions recorded in the Learning Portal "
-                           "are a standard item for consideration.")
+    document.add_paragraph(
+        f"Prepared {timezone.localdate():%d %B %Y}. Source 3.6: the actions recorded in the Learning Portal "
+        "are a standard item for consideration."
+    )
     if not rows:
         document.add_paragraph("No learning awaits consideration.")
     for number, row in enumerate(rows, start=1):
@@ -52,8 +54,12 @@ def agenda_docx(*, area, forum: str, rows: list) -> bytes:
 
 
 def agenda_pdf(*, area, forum: str, rows: list) -> bytes:
-    html = render_to_string("learning/checks/agenda_paper.html", {
-        "title": agenda_title(area=area, forum=forum), "rows": [(row, _last_check_text(row)) for row in rows],
-        "today": timezone.localdate(),
-    })
+    html = render_to_string(
+        "learning/checks/agenda_paper.html",
+        {
+            "title": agenda_title(area=area, forum=forum),
+            "rows": [(row, _last_check_text(row)) for row in rows],
+            "today": timezone.localdate(),
+        },
+    )
     return html_to_pdf(html)

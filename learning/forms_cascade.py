@@ -27,10 +27,15 @@ def _helper(form, *fields, submit: str) -> FormHelper:
 
 class CascadeDecisionForm(GovukForm):
     methods = forms.MultipleChoiceField(
-        label="How will the learning be cascaded?", choices=CascadeMethod.choices, widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply (source 3.5).", error_messages={"required": "Select at least one method of cascading the learning"},
+        label="How will the learning be cascaded?",
+        choices=CascadeMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply (source 3.5).",
+        error_messages={"required": "Select at least one method of cascading the learning"},
     )
-    rationale = forms.CharField(label="Why these methods (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    rationale = forms.CharField(
+        label="Why these methods (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,8 +51,12 @@ class OmtForm(GovukForm):
 
 
 class SamForm(GovukForm):
-    service_area = forms.ModelChoiceField(label="Service area", queryset=None, empty_label=None,
-                                          error_messages={"required": "Select the service area", "invalid_choice": "Select the service area"})
+    service_area = forms.ModelChoiceField(
+        label="Service area",
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": "Select the service area", "invalid_choice": "Select the service area"},
+    )
     meeting_date = DateInputField(label="Date of the SAM", help_text="For example, 27 3 2026", required=False)
 
     def __init__(self, *args, areas, **kwargs):
@@ -57,8 +66,12 @@ class SamForm(GovukForm):
 
 
 class TeamMeetingForm(GovukForm):
-    team = forms.ModelChoiceField(label="Team", queryset=None, empty_label=None,
-                                  error_messages={"required": "Select the team", "invalid_choice": "Select the team"})
+    team = forms.ModelChoiceField(
+        label="Team",
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": "Select the team", "invalid_choice": "Select the team"},
+    )
     meeting_date = DateInputField(label="Date of the team meeting", help_text="For example, 27 3 2026", required=False)
 
     def __init__(self, *args, teams, **kwargs):
@@ -68,12 +81,20 @@ class TeamMeetingForm(GovukForm):
 
 
 class StaffAlertForm(GovukForm):
-    kind = forms.ChoiceField(label="Which alert", choices=StaffAlert.Kind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Select a knowledge alert or a legal alert"})
+    kind = forms.ChoiceField(
+        label="Which alert",
+        choices=StaffAlert.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a knowledge alert or a legal alert"},
+    )
     title = forms.CharField(label="Title", max_length=150, error_messages={"required": "Enter the title of the alert"})
-    text = forms.CharField(label="What the alert says", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
-                           help_text="It goes to every member of staff: never name or describe a child.",
-                           error_messages={"required": "Enter what the alert says"})
+    text = forms.CharField(
+        label="What the alert says",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text="It goes to every member of staff: never name or describe a child.",
+        error_messages={"required": "Enter what the alert says"},
+    )
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,21 +105,37 @@ class StaffAlertForm(GovukForm):
 
 
 class CheckForm(GovukForm):
-    forum = forms.ChoiceField(label="Where was the check made?", choices=Forum.choices, widget=forms.RadioSelect,
-                              error_messages={"required": "Select where the check was made"})
-    area = forms.ChoiceField(label="Area checked", error_messages={"required": "Select the area checked", "invalid_choice": "Select the area checked"})
+    forum = forms.ChoiceField(
+        label="Where was the check made?",
+        choices=Forum.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the check was made"},
+    )
+    area = forms.ChoiceField(
+        label="Area checked", error_messages={"required": "Select the area checked", "invalid_choice": "Select the area checked"}
+    )
     checked_on = DateInputField(label="Date of the check", help_text="For example, 27 3 2026", required=False)
-    finding = forms.ChoiceField(label="What did the check find?", choices=Finding.choices, widget=forms.RadioSelect,
-                                error_messages={"required": "Select what the check found"})
-    evidence = forms.CharField(label="Evidence", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000,
-                               help_text="What shows the finding: audits, supervision, practice observed. Never name a child.",
-                               error_messages={"required": "Enter the evidence for the finding"})
+    finding = forms.ChoiceField(
+        label="What did the check find?",
+        choices=Finding.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the check found"},
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text="What shows the finding: audits, supervision, practice observed. Never name a child.",
+        error_messages={"required": "Enter the evidence for the finding"},
+    )
     evidence_file = forms.FileField(label="Evidence file (optional)", required=False, help_text=f"It must be {ACCEPTED}.")
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [(area_key(area), str(area)) for area in areas]
-        self.helper = _helper(self, "forum", "area", "checked_on", "finding", "evidence", "evidence_file", submit="Record the check")
+        self.helper = _helper(
+            self, "forum", "area", "checked_on", "finding", "evidence", "evidence_file", submit="Record the check"
+        )
 
     def clean_area(self):
         return area_from_key(self.cleaned_data["area"])
@@ -124,8 +161,12 @@ class ProgressReviewScheduleForm(GovukForm):
 
 class ProgressReviewRecordForm(VersionedForm):
     held_on = DateInputField(label="Date of the review", help_text="For example, 27 3 2026", required=False)
-    notes = forms.CharField(label="What the review found", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000,
-                            error_messages={"required": "Enter what the review found"})
+    notes = forms.CharField(
+        label="What the review found",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        error_messages={"required": "Enter what the review found"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

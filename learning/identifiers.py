@@ -14,8 +14,31 @@ from dataclasses import dataclass
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SEPARATORS = re.compile(r"[,;/\n]+|\band\b|&", re.IGNORECASE)
 # Words that are no identifier on their own, however the child field is written.
-_NOT_NAMES = frozenset({"child", "children", "sibling", "siblings", "aged", "age", "years", "year", "old", "yrs",
-                        "months", "baby", "unborn", "boy", "girl", "mother", "father", "the", "of", "and", "to"})
+_NOT_NAMES = frozenset(
+    {
+        "child",
+        "children",
+        "sibling",
+        "siblings",
+        "aged",
+        "age",
+        "years",
+        "year",
+        "old",
+        "yrs",
+        "months",
+        "baby",
+        "unborn",
+        "boy",
+        "girl",
+        "mother",
+        "father",
+        "the",
+        "of",
+        "and",
+        "to",
+    }
+)
 
 
 def words(text: str) -> list[str]:
@@ -107,6 +130,7 @@ def item_identifier_errors(item, values: dict[str, str] | None = None) -> dict[s
         text = (values or {}).get(name, getattr(item, name))
         found = identifiers_found(text, identifiers)
         if found:
-            errors[name] = (f"{label} identifies a child or their case ({', '.join(found)}): remove it before "
-                            "the learning is published")
+            errors[name] = (
+                f"{label} identifies a child or their case ({', '.join(found)}): remove it before the learning is published"
+            )
     return errors

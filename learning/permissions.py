@@ -10,8 +10,7 @@ from .choices import ItemStatus
 
 # Who records learning from a source other than a SIN (B-E of 4.1): NIS reviewers (case reviews,
 # judgments, media), the leads, and the ADs and Heads of Profession who answer for it (3.6).
-RECORDERS = (Role.NIS_REVIEWER, Role.LEARNING_LEAD, Role.POLICY_LEAD, Role.ASSISTANT_DIRECTOR,
-             Role.HEAD_OF_PROFESSION)
+RECORDERS = (Role.NIS_REVIEWER, Role.LEARNING_LEAD, Role.POLICY_LEAD, Role.ASSISTANT_DIRECTOR, Role.HEAD_OF_PROFESSION)
 
 
 @rules.predicate
@@ -52,7 +51,8 @@ def carries_learning(user, incident) -> bool:
         return False
     access = access_for(user)
     return (incident.service_area_id in access.service_area_ids and access.has(Role.ASSISTANT_DIRECTOR)) or (
-        incident.function_id in access.function_ids and access.has(Role.HEAD_OF_PROFESSION))
+        incident.function_id in access.function_ids and access.has(Role.HEAD_OF_PROFESSION)
+    )
 
 
 rules.add_perm("learning.create_item", records_learning)

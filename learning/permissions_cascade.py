@@ -54,8 +54,11 @@ def answers_for_item(user, item) -> bool:
     if item is None:
         return False
     access = access_for(user)
-    return (item.responsible_id == user.pk or item.service_area_id in access.service_area_ids
-            or item.function_id in access.function_ids)
+    return (
+        item.responsible_id == user.pk
+        or item.service_area_id in access.service_area_ids
+        or item.function_id in access.function_ids
+    )
 
 
 @rules.predicate

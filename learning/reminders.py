@@ -30,12 +30,21 @@ def _record(item, incident, themes) -> bool:
             recurrence = Recurrence.objects.create(item=item, incident=incident)
             recurrence.themes.set(themes)
             names = ", ".join(sorted(t.name for t in themes))
-            ItemEvent.objects.create(item=item, step=ItemStep.RECURRENCE, actor=None, from_rung=item.rung,
-                                     to_rung=item.rung, text=f"{incident.reference} was notified to Core CMT and shares "
-                                                             f"the theme(s) {names}: has the learning worked?")
-            notify(recipients=[item.responsible], subject=item, reason=Notification.Reason.ACT,
-                   message=f"A new serious incident shares a theme ({names}) with learning verified in practice: "
-                           f"{item.reference}. Consider whether the learning worked.")
+            ItemEvent.objects.create(
+                item=item,
+                step=ItemStep.RECURRENCE,
+                actor=None,
+                from_rung=item.rung,
+                to_rung=item.rung,
+                text=f"{incident.reference} was notified to Core CMT and shares the theme(s) {names}: has the learning worked?",
+            )
+            notify(
+                recipients=[item.responsible],
+                subject=item,
+                reason=Notification.Reason.ACT,
+                message=f"A new serious incident shares a theme ({names}) with learning verified in practice: "
+                f"{item.reference}. Consider whether the learning worked.",
+            )
     except IntegrityError:
         return False  # told already, by an earlier or a concurrent run
     return True
@@ -46,13 +55,19 @@ def recurrences_record(now=None) -> int:
     from incidents.models import Incident
 
     now = now or timezone.now()
-    incidents = Incident.objects.filter(notified_at__gte=now - timedelta(days=RECURRENCE_WINDOW_DAYS)).prefetch_related("criteria")
+    incidents = Incident.objects.filter(notified_at__gte=now - timedelta(days=RECURRENCE_WINDOW_DAYS)).prefetch_related(
+        "criteria"
+    )
     links = {}
     for link in CriterionTheme.objects.filter(theme__active=True).select_related("theme"):
         links.setdefault(link.criterion_id, set()).add(link.theme)
-    items = list(LearningItem.objects.filter(status=ItemStatus.PUBLISHED, rung__in=[Rung.VERIFIED, Rung.SUSTAINED],
-                                             responsible__isnull=False)
-                 .select_related("responsible").prefetch_related("themes"))
+    items = list(
+        LearningItem.objects.filter(
+            status=ItemStatus.PUBLISHED, rung__in=[Rung.VERIFIED, Rung.SUSTAINED], responsible__isnull=False
+        )
+        .select_related("responsible")
+        .prefetch_related("themes")
+    )
     told = set(Recurrence.objects.filter(incident__in=incidents).values_list("item_id", "incident_id"))
     sent = 0
     for incident in incidents:

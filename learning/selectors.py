@@ -23,8 +23,7 @@ from .choices import ItemStatus, Rung
 from .models import ItemEvent, LearningItem
 
 NON_STAFF_ROLES = frozenset({Role.BOARD_MEMBER, Role.CHAIR, Role.PQC_MEMBER, Role.ADMINISTRATOR})
-DRAFT_READERS = (Role.LEARNING_LEAD, Role.POLICY_LEAD, Role.NIS_REVIEWER, Role.CMT_MEMBER, Role.CEO,
-                 Role.OPERATIONAL_DIRECTOR)
+DRAFT_READERS = (Role.LEARNING_LEAD, Role.POLICY_LEAD, Role.NIS_REVIEWER, Role.CMT_MEMBER, Role.CEO, Role.OPERATIONAL_DIRECTOR)
 
 
 def is_staff_member(user) -> bool:
@@ -44,8 +43,11 @@ def learning_items_visible_to(user) -> QuerySet[LearningItem]:
 
 
 def _open_action_overdue():
-    return Exists(Action.objects.filter(learning_item=OuterRef("pk"), due_date__lt=timezone.localdate())
-                  .exclude(status__in=FINISHED_ACTION_STATUSES))
+    return Exists(
+        Action.objects.filter(learning_item=OuterRef("pk"), due_date__lt=timezone.localdate()).exclude(
+            status__in=FINISHED_ACTION_STATUSES
+        )
+    )
 
 
 def learning_item_list(user) -> QuerySet[LearningItem]:
@@ -66,7 +68,8 @@ def learning_items_search(queryset: QuerySet[LearningItem], text: str) -> QueryS
         return queryset
     if connection.vendor == "postgresql":
         return queryset.annotate(search=SearchVector("search_document", config="english")).filter(
-            search=SearchQuery(text, config="english", search_type="websearch"))
+            search=SearchQuery(text, config="english", search_type="websearch")
+        )
     for word in text.split()[:10]:
         queryset = queryset.filter(search_document__icontains=word)
     return queryset
@@ -94,10 +97,15 @@ def learning_item_detail(user, pk: int) -> LearningItem:
     """One visible item with everything its page shows; Http404 outside the person's reading."""
     from django.shortcuts import get_object_or_404
 
-    queryset = learning_item_list(user).select_related("author", "incident", "closed_by").prefetch_related(
-        Prefetch("events", queryset=ItemEvent.objects.select_related("actor")),
-        Prefetch("actions", queryset=Action.objects.select_related("owner")),
-    ).annotate(carried_count=Count("carried_actions", distinct=True))
+    queryset = (
+        learning_item_list(user)
+        .select_related("author", "incident", "closed_by")
+        .prefetch_related(
+            Prefetch("events", queryset=ItemEvent.objects.select_related("actor")),
+            Prefetch("actions", queryset=Action.objects.select_related("owner")),
+        )
+        .annotate(carried_count=Count("carried_actions", distinct=True))
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -107,8 +115,12 @@ def item_actions_all_done(item: LearningItem) -> bool:
 
 
 def learning_actions_awaiting(user) -> QuerySet[Action]:
-    return (Action.objects.filter(owner=user, learning_item__isnull=False)
-            .exclude(status__in=FINISHED_ACTION_STATUSES).select_related("learning_item").order_by("due_date", "id"))
+    return (
+        Action.objects.filter(owner=user, learning_item__isnull=False)
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
+        .select_related("learning_item")
+        .order_by("due_date", "id")
+    )
 
 
 def home_sections_for(user) -> list[dict]:
@@ -117,23 +129,43 @@ def home_sections_for(user) -> list[dict]:
     if not is_staff_member(user):
         return []
     actions = list(learning_actions_awaiting(user)[:50])
-    drafts = list(learning_item_list(user).filter(status=ItemStatus.DRAFT).filter(
-        Q(author=user) | Q(responsible=user))[:50])
+    drafts = list(learning_item_list(user).filter(status=ItemStatus.DRAFT).filter(Q(author=user) | Q(responsible=user))[:50])
     theirs = list(learning_item_list(user).filter(responsible=user, status=ItemStatus.PUBLISHED)[:50])
     sections = [
-        {"title": "Learning actions you own", "headings": ["Reference", "Action", "Where", "Due"],
-         "rows": [{"reference": a.learning_item.reference, "url": a.learning_item.get_absolute_url() + "#actions",
-                   "what": a.description, "place": a.get_kind_display(), "due": a.due_date} for a in actions],
-         "empty": "You own no open learning action."},
+        {
+            "title": "Learning actions you own",
+            "headings": ["Reference", "Action", "Where", "Due"],
+            "rows": [
+                {
+                    "reference": a.learning_item.reference,
+                    "url": a.learning_item.get_absolute_url() + "#actions",
+                    "what": a.description,
+                    "place": a.get_kind_display(),
+                    "due": a.due_date,
+                }
+                for a in actions
+            ],
+            "empty": "You own no open learning action.",
+        },
     ]
     if drafts:
-        sections.append({"title": "Learning to publish", "headings": ["Reference", "Learning", "Where", "Due"],
-                         "rows": [_row(item, "Draft: publish it once every heading is written") for item in drafts],
-                         "empty": ""})
+        sections.append(
+            {
+                "title": "Learning to publish",
+                "headings": ["Reference", "Learning", "Where", "Due"],
+                "rows": [_row(item, "Draft: publish it once every heading is written") for item in drafts],
+                "empty": "",
+            }
+        )
     if theirs:
-        sections.append({"title": "Learning you answer for", "headings": ["Reference", "Learning", "Where", "Due"],
-                         "rows": [_row(item, f"{item.title} ({item.get_rung_display()})") for item in theirs],
-                         "empty": ""})
+        sections.append(
+            {
+                "title": "Learning you answer for",
+                "headings": ["Reference", "Learning", "Where", "Due"],
+                "rows": [_row(item, f"{item.title} ({item.get_rung_display()})") for item in theirs],
+                "empty": "",
+            }
+        )
     return sections
 
 

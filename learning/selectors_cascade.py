@@ -83,9 +83,12 @@ def cascade_overview(item) -> CascadeOverview:
         teams = list(Team.objects.select_related("service_area"))
         overview.teams_waiting = [t for t in teams if t.pk not in confirmed]
         overview.reach = Reach(len(confirmed), len(teams), len(overview.sams), ServiceArea.objects.count())
-    overview.alerts = list(item.staff_alerts.annotate(
-        sent_to=Count("recipients"), acknowledged=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=False)),
-    ).select_related("sent_by"))
+    overview.alerts = list(
+        item.staff_alerts.annotate(
+            sent_to=Count("recipients"),
+            acknowledged=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=False)),
+        ).select_related("sent_by")
+    )
     overview.bulletins = list(BulletinEntry.objects.filter(item=item))
     return overview
 
@@ -101,8 +104,11 @@ def recipient_row(alert: StaffAlert, user) -> AlertRecipient | None:
 
 
 def alerts_to_acknowledge(user) -> QuerySet[AlertRecipient]:
-    return (AlertRecipient.objects.filter(person_id=user.pk, acknowledged_at__isnull=True)
-            .select_related("alert").order_by("alert__acknowledge_by", "alert_id"))
+    return (
+        AlertRecipient.objects.filter(person_id=user.pk, acknowledged_at__isnull=True)
+        .select_related("alert")
+        .order_by("alert__acknowledge_by", "alert_id")
+    )
 
 
 # --- embedding: agendas, checks, what is due ----------------------------------------------
@@ -110,8 +116,10 @@ def alerts_to_acknowledge(user) -> QuerySet[AlertRecipient]:
 
 def check_question(item) -> str:
     """The question each forum asks of an item (3.6)."""
-    return (f"Is the learning from '{item.title}' embedded in social work or organisational practice in this area? "
-            "What shows it: case audits, supervision records, practice observed?")
+    return (
+        f"Is the learning from '{item.title}' embedded in social work or organisational practice in this area? "
+        "What shows it: case audits, supervision records, practice observed?"
+    )
 
 
 def checkable_items(user) -> QuerySet:
@@ -133,9 +141,13 @@ def agenda(user, *, area, forum: str) -> list[AgendaRow]:
     items = list(checkable_items(user).order_by("pk"))
     area_filter = {"service_area": area} if isinstance(area, ServiceArea) else {"function": area}
     last = {}
-    for check in EmbeddingCheck.objects.filter(item__in=[i.pk for i in items], forum=forum, **area_filter).order_by("checked_on", "pk"):
+    for check in EmbeddingCheck.objects.filter(item__in=[i.pk for i in items], forum=forum, **area_filter).order_by(
+        "checked_on", "pk"
+    ):
         last[check.item_id] = check
-    due = dict(Recheck.objects.filter(item__in=[i.pk for i in items], done_by_check__isnull=True).values_list("item_id", "due_date"))
+    due = dict(
+        Recheck.objects.filter(item__in=[i.pk for i in items], done_by_check__isnull=True).values_list("item_id", "due_date")
+    )
     return [AgendaRow(item, check_question(item), last.get(item.pk), due.get(item.pk)) for item in items]
 
 
@@ -143,7 +155,8 @@ def areas_of(user) -> list:
     """The service areas and functions whose checks the person records (3.6)."""
     access = access_for(user)
     return list(ServiceArea.objects.filter(pk__in=access.service_area_ids)) + list(
-        CorporateFunction.objects.filter(pk__in=access.function_ids))
+        CorporateFunction.objects.filter(pk__in=access.function_ids)
+    )
 
 
 def area_from_key(key: str):
@@ -166,16 +179,37 @@ def item_checks(item) -> list[EmbeddingCheck]:
 def embedding_due(user) -> dict:
     """What is due and overdue in the person's areas (3.6): re-checks, first checks and reviews of progress."""
     access = access_for(user)
-    mine = Q(item__service_area_id__in=access.service_area_ids) | Q(item__function_id__in=access.function_ids) | Q(item__responsible_id=user.pk)
-    checked_here = Q(scheduled_by_check__service_area_id__in=access.service_area_ids) | Q(scheduled_by_check__function_id__in=access.function_ids)
+    mine = (
+        Q(item__service_area_id__in=access.service_area_ids)
+        | Q(item__function_id__in=access.function_ids)
+        | Q(item__responsible_id=user.pk)
+    )
+    checked_here = Q(scheduled_by_check__service_area_id__in=access.service_area_ids) | Q(
+        scheduled_by_check__function_id__in=access.function_ids
+    )
     today = timezone.localdate()
-    rechecks = list(Recheck.objects.filter(done_by_check__isnull=True).filter(mine | checked_here)
-                    .select_related("item", "scheduled_by_check").order_by("due_date"))
+    rechecks = list(
+        Recheck.objects.filter(done_by_check__isnull=True)
+        .filter(mine | checked_here)
+        .select_related("item", "scheduled_by_check")
+        .order_by("due_date")
+    )
     reviews = list(ProgressReview.objects.filter(held_on__isnull=True).filter(mine).select_related("item").order_by("due_date"))
-    item_area = Q(service_area_id__in=access.service_area_ids) | Q(function_id__in=access.function_ids) | Q(responsible_id=user.pk)
-    first_checks = list(learning_items_visible_to(user).filter(item_area, status=ItemStatus.PUBLISHED, rung__in=[Rung.ACTIONS_AGREED, Rung.ACTIONS_DONE]).order_by("pk"))
-    return {"today": today, "rechecks": rechecks, "reviews": reviews, "first_checks": first_checks,
-            "overdue": sum(1 for r in rechecks + reviews if r.due_date < today)}
+    item_area = (
+        Q(service_area_id__in=access.service_area_ids) | Q(function_id__in=access.function_ids) | Q(responsible_id=user.pk)
+    )
+    first_checks = list(
+        learning_items_visible_to(user)
+        .filter(item_area, status=ItemStatus.PUBLISHED, rung__in=[Rung.ACTIONS_AGREED, Rung.ACTIONS_DONE])
+        .order_by("pk")
+    )
+    return {
+        "today": today,
+        "rechecks": rechecks,
+        "reviews": reviews,
+        "first_checks": first_checks,
+        "overdue": sum(1 for r in rechecks + reviews if r.due_date < today),
+    }
 
 
 FORUMS = Forum.choices
@@ -193,20 +227,38 @@ def due_items(horizon):
     a re-check and a review of progress, by whoever answers for the item, escalated to the OD of the region."""
     from alerts.reminders import DueItem
 
-    alerts = StaffAlert.objects.filter(acknowledge_by__lte=horizon, recipients__acknowledged_at__isnull=True).distinct().select_related("sent_by")
+    alerts = (
+        StaffAlert.objects.filter(acknowledge_by__lte=horizon, recipients__acknowledged_at__isnull=True)
+        .distinct()
+        .select_related("sent_by")
+    )
     for alert in alerts:
         yield DueItem(
-            subject=alert, stage="acknowledge", due=alert.acknowledge_by,
-            to_act=lambda alert=alert: [r.person for r in alert.recipients.filter(acknowledged_at__isnull=True, person__is_active=True).select_related("person")],
+            subject=alert,
+            stage="acknowledge",
+            due=alert.acknowledge_by,
+            to_act=lambda alert=alert: [
+                r.person
+                for r in alert.recipients.filter(acknowledged_at__isnull=True, person__is_active=True).select_related("person")
+            ],
             escalate_to=lambda alert=alert: [alert.sent_by],
             what=f"your acknowledgement of the {alert.get_kind_display().lower()} '{alert.title}'",
         )
-    for model, stage, what in ((Recheck, "recheck", "a re-check of embedding in practice"), (ProgressReview, "progress_review", "a review of progress")):
+    for model, stage, what in (
+        (Recheck, "recheck", "a re-check of embedding in practice"),
+        (ProgressReview, "progress_review", "a review of progress"),
+    ):
         open_rows = model.objects.filter(due_date__lte=horizon).select_related("item", "item__responsible")
         open_rows = open_rows.filter(done_by_check__isnull=True) if model is Recheck else open_rows.filter(held_on__isnull=True)
         for row in open_rows:
-            yield DueItem(subject=row, stage=stage, due=row.due_date, to_act=lambda row=row: _answering_for(row.item),
-                          escalate_to=lambda row=row: _escalation(row.item), what=what)
+            yield DueItem(
+                subject=row,
+                stage=stage,
+                due=row.due_date,
+                to_act=lambda row=row: _answering_for(row.item),
+                escalate_to=lambda row=row: _escalation(row.item),
+                what=what,
+            )
 
 
 def _answering_for(item) -> list:
@@ -230,24 +282,65 @@ def _escalation(item) -> list:
 
 def home_sections(user) -> list[dict]:
     """The alerts the person has to acknowledge; for an AD or HoP, the checks due in their areas."""
-    rows = [{"reference": r.alert.alert_reference, "url": r.alert.get_absolute_url(), "what": f"Acknowledge the {r.alert.get_kind_display().lower()}: {r.alert.title}",
-             "place": "All staff", "due": r.alert.acknowledge_by} for r in alerts_to_acknowledge(user)[:50]]
-    sections = [{"title": "Alerts to acknowledge", "headings": ["Reference", "Alert", "Sent to", "Acknowledge by"], "rows": rows,
-                 "empty": "You have no alert to acknowledge."}]
+    rows = [
+        {
+            "reference": r.alert.alert_reference,
+            "url": r.alert.get_absolute_url(),
+            "what": f"Acknowledge the {r.alert.get_kind_display().lower()}: {r.alert.title}",
+            "place": "All staff",
+            "due": r.alert.acknowledge_by,
+        }
+        for r in alerts_to_acknowledge(user)[:50]
+    ]
+    sections = [
+        {
+            "title": "Alerts to acknowledge",
+            "headings": ["Reference", "Alert", "Sent to", "Acknowledge by"],
+            "rows": rows,
+            "empty": "You have no alert to acknowledge.",
+        }
+    ]
     access = access_for(user)
     cascade_rows = _cascade_rows(user, access)
     if cascade_rows is not None:
-        sections.append({"title": "Cascades to record", "headings": ["Reference", "What is needed", "Where", "Due"], "rows": cascade_rows[:50],
-                         "empty": "No cascade is waiting for you."})
+        sections.append(
+            {
+                "title": "Cascades to record",
+                "headings": ["Reference", "What is needed", "Where", "Due"],
+                "rows": cascade_rows[:50],
+                "empty": "No cascade is waiting for you.",
+            }
+        )
     if access.service_area_ids or access.function_ids:
         due = embedding_due(user)
-        checks = [{"reference": getattr(r.item, "alert_reference", "") or r.item.title, "url": reverse("learning:checks", args=[r.item_id]),
-                   "what": f"{'Re-check' if isinstance(r, Recheck) else 'Review progress'}: {r.item.title}", "place": "Your area", "due": r.due_date}
-                  for r in sorted(due["rechecks"] + due["reviews"], key=lambda r: r.due_date)]
-        checks += [{"reference": getattr(i, "alert_reference", "") or i.title, "url": reverse("learning:checks", args=[i.pk]),
-                    "what": f"Check in practice: {i.title}", "place": "Your area", "due": None} for i in due["first_checks"]]
-        sections.append({"title": "Learning to check in practice", "headings": ["Reference", "What is needed", "Where", "Due"],
-                         "rows": checks[:50], "empty": "No learning check is due in your area."})
+        checks = [
+            {
+                "reference": getattr(r.item, "alert_reference", "") or r.item.title,
+                "url": reverse("learning:checks", args=[r.item_id]),
+                "what": f"{'Re-check' if isinstance(r, Recheck) else 'Review progress'}: {r.item.title}",
+                "place": "Your area",
+                "due": r.due_date,
+            }
+            for r in sorted(due["rechecks"] + due["reviews"], key=lambda r: r.due_date)
+        ]
+        checks += [
+            {
+                "reference": getattr(i, "alert_reference", "") or i.title,
+                "url": reverse("learning:checks", args=[i.pk]),
+                "what": f"Check in practice: {i.title}",
+                "place": "Your area",
+                "due": None,
+            }
+            for i in due["first_checks"]
+        ]
+        sections.append(
+            {
+                "title": "Learning to check in practice",
+                "headings": ["Reference", "What is needed", "Where", "Due"],
+                "rows": checks[:50],
+                "empty": "No learning check is due in your area.",
+            }
+        )
     return sections
 
 
@@ -261,15 +354,32 @@ def _cascade_rows(user, access) -> list[dict] | None:
     rows = []
 
     def row(item, what, place):
-        return {"reference": getattr(item, "alert_reference", "") or item.title, "url": reverse("learning:cascade", args=[item.pk]),
-                "what": f"{what}: {item.title}", "place": place, "due": None}
+        return {
+            "reference": getattr(item, "alert_reference", "") or item.title,
+            "url": reverse("learning:cascade", args=[item.pk]),
+            "what": f"{what}: {item.title}",
+            "place": place,
+            "due": None,
+        }
 
     if lead:
         rows += [row(c.item, "Record the OMT of the monthly cascade", "National") for c in cascades.filter(omt_date__isnull=True)]
-        alerts = StaffAlert.objects.filter(item__in=learning_items_visible_to(user)).annotate(
-            waiting=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=True))).filter(waiting__gt=0).select_related("item")
-        rows += [{"reference": a.alert_reference, "url": a.get_absolute_url(), "what": f"{a.waiting} yet to acknowledge: {a.title}",
-                  "place": "All staff", "due": a.acknowledge_by} for a in alerts]
+        alerts = (
+            StaffAlert.objects.filter(item__in=learning_items_visible_to(user))
+            .annotate(waiting=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=True)))
+            .filter(waiting__gt=0)
+            .select_related("item")
+        )
+        rows += [
+            {
+                "reference": a.alert_reference,
+                "url": a.get_absolute_url(),
+                "what": f"{a.waiting} yet to acknowledge: {a.title}",
+                "place": "All staff",
+                "due": a.acknowledge_by,
+            }
+            for a in alerts
+        ]
     started = list(cascades.filter(omt_date__isnull=False))
     if access.service_area_ids and started:
         done = set(SamMeeting.objects.filter(cascade__in=started).values_list("cascade_id", "service_area_id"))

@@ -15,10 +15,19 @@ from .choices import ROLE_SCOPE, Role
 # through the admin, such a role counts only once a second person approves it: an administrator who
 # did not give it, or the Chief Executive (issue 15.8). DESIGN.md: an administrator does not read
 # incident content by virtue of that role, so an administrator cannot give themselves one alone.
-ROLES_NEEDING_APPROVAL = frozenset({
-    Role.LOCAL_MANAGER, Role.ASSISTANT_DIRECTOR, Role.HEAD_OF_PROFESSION, Role.OPERATIONAL_DIRECTOR,
-    Role.NIS_REVIEWER, Role.CMT_MEMBER, Role.CEO, Role.BOARD_MEMBER, Role.CHAIR,
-})
+ROLES_NEEDING_APPROVAL = frozenset(
+    {
+        Role.LOCAL_MANAGER,
+        Role.ASSISTANT_DIRECTOR,
+        Role.HEAD_OF_PROFESSION,
+        Role.OPERATIONAL_DIRECTOR,
+        Role.NIS_REVIEWER,
+        Role.CMT_MEMBER,
+        Role.CEO,
+        Role.BOARD_MEMBER,
+        Role.CHAIR,
+    }
+)
 
 
 class Region(models.Model):
@@ -89,12 +98,22 @@ class RoleAssignment(models.Model):
     function = models.ForeignKey(CorporateFunction, null=True, blank=True, on_delete=models.CASCADE)
     # Who gave the role through the admin (empty: given by code), and when.
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     granted_at = models.DateTimeField(default=timezone.now, editable=False)
     # Who approved it (empty: no second approval was needed), and when (empty: awaiting approval).
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     approved_at = models.DateTimeField(null=True, blank=True, default=timezone.now, editable=False, db_index=True)
 
@@ -119,11 +138,7 @@ class RoleAssignment(models.Model):
 
     def clean(self) -> None:
         scope = ROLE_SCOPE[Role(self.role)]
-        given = {
-            name
-            for name in ("region", "service_area", "team", "function")
-            if getattr(self, f"{name}_id") is not None
-        }
+        given = {name for name in ("region", "service_area", "team", "function") if getattr(self, f"{name}_id") is not None}
         expected = {scope} if scope else set()
         if given != expected:
             if scope:

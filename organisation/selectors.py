@@ -40,8 +40,9 @@ def access_for(user) -> Access:
     if cached is not None:
         return cached
     assignments = tuple(
-        RoleAssignment.objects.filter(user=user, approved_at__isnull=False)
-        .select_related("region", "service_area", "team", "function")
+        RoleAssignment.objects.filter(user=user, approved_at__isnull=False).select_related(
+            "region", "service_area", "team", "function"
+        )
     )
     roles, teams, areas, regions, functions = set(), set(), set(), set(), set()
     for assignment in assignments:
@@ -75,9 +76,7 @@ def forget_access(user) -> None:
 def teams_for_author(user) -> QuerySet[Team]:
     """Teams a person may write a case-related SIN for: as local manager, or as AD of the area."""
     access = access_for(user)
-    return Team.objects.filter(id__in=access.team_ids) | Team.objects.filter(
-        service_area_id__in=access.service_area_ids
-    )
+    return Team.objects.filter(id__in=access.team_ids) | Team.objects.filter(service_area_id__in=access.service_area_ids)
 
 
 def service_areas_for(user) -> QuerySet[ServiceArea]:

@@ -42,14 +42,18 @@ def role_assignment_approve(*, actor, assignment_id: int) -> RoleAssignment:
         if not (permissions.is_administrator(actor) or permissions.is_ceo(actor)):
             raise NotAllowed("Only an administrator or the Chief Executive can approve a role.")
         if permissions.gave_the_role(actor, assignment):
-            raise NotAllowed(f"You gave {assignment} to {assignment.user}: another administrator, or the Chief Executive, must approve it.")
+            raise NotAllowed(
+                f"You gave {assignment} to {assignment.user}: another administrator, or the Chief Executive, must approve it."
+            )
         if permissions.holds_the_role(actor, assignment):
             raise NotAllowed(f"Nobody approves a role given to themselves ({assignment}).")
         assignment.approved_by = actor
         assignment.approved_at = timezone.now()
         assignment.save(update_fields=["approved_by", "approved_at"])
         audit_record(
-            actor=actor, action="admin.organisation.roleassignment.approve", obj=assignment,
+            actor=actor,
+            action="admin.organisation.roleassignment.approve",
+            obj=assignment,
             changes={
                 "user": f"{assignment.user} (#{assignment.user_id})",
                 "role": assignment.role,

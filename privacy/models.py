@@ -39,8 +39,14 @@ class RetentionPeriod(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     years = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
     reasoning = models.TextField(help_text="Why this period: the law, guidance or need it follows.")
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                     help_text="The records manager who confirmed the period; empty: a default not yet confirmed.")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The records manager who confirmed the period; empty: a default not yet confirmed.",
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -52,8 +52,12 @@ def _local_date(moment: datetime) -> date:
 def with_clock(queryset: QuerySet[Incident], outcome: str) -> QuerySet[Incident]:
     """`clock`: when the outcome was settled (the event of the decision, the closure, the draft's last change)."""
     if outcome == Outcome.NOT_NOTIFIABLE:
-        decided = (IncidentEvent.objects.filter(incident=OuterRef("pk"), to_stage=Stage.NOT_NOTIFIABLE)
-                   .values("incident").annotate(last=Max("at")).values("last"))
+        decided = (
+            IncidentEvent.objects.filter(incident=OuterRef("pk"), to_stage=Stage.NOT_NOTIFIABLE)
+            .values("incident")
+            .annotate(last=Max("at"))
+            .values("last")
+        )
         return queryset.filter(stage=Stage.NOT_NOTIFIABLE).annotate(clock=Subquery(decided, output_field=DateTimeField()))
     if outcome == Outcome.CLOSED:
         return queryset.filter(stage=Stage.CLOSED, closed_at__isnull=False).annotate(clock=Max("closed_at"))

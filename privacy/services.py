@@ -39,7 +39,11 @@ def _still_due(incident_id: int, period: RetentionPeriod, today: date) -> bool:
     """Checked again with the row locked: it may have been reopened, held or changed since the list was made."""
     queryset = Incident.objects.filter(pk=incident_id, kind=SIN_KINDS[period.kind], retention_hold__isnull=True)
     found = with_clock(queryset, period.outcome).first()
-    return found is not None and found.clock is not None and years_after(timezone.localtime(found.clock).date(), period.years) < today
+    return (
+        found is not None
+        and found.clock is not None
+        and years_after(timezone.localtime(found.clock).date(), period.years) < today
+    )
 
 
 def _remove_files(stored: list[tuple]) -> None:
@@ -58,11 +62,20 @@ def incident_purge(*, due: Due, today: date) -> Removed | None:
         if incident is None or not _still_due(incident.pk, due.period, today):
             return None
         counts = what_removal_takes(incident)
-        audit_record(actor=None, action=PURGED, obj=incident, changes={
-            "reference": incident.display_reference, "kind": incident.kind, "outcome": due.period.outcome,
-            "period_years": due.period.years, "counted_from": due.counted_from.isoformat(),
-            "kept_until": due.kept_until.isoformat(), "removed": counts,
-        })
+        audit_record(
+            actor=None,
+            action=PURGED,
+            obj=incident,
+            changes={
+                "reference": incident.display_reference,
+                "kind": incident.kind,
+                "outcome": due.period.outcome,
+                "period_years": due.period.years,
+                "counted_from": due.counted_from.isoformat(),
+                "kept_until": due.kept_until.isoformat(),
+                "removed": counts,
+            },
+        )
         files = [(attachment.file.storage, attachment.file.name) for attachment in incident.attachments.all() if attachment.file]
         incident.attachments.all().delete()
         incident.learning_items.update(incident=None)

@@ -45,7 +45,9 @@ def test_no_device_can_be_added_or_its_key_changed_by_an_administrator(staff, or
     device = TOTPDevice.objects.get(user=org.people[Role.CEO])
     assert staff.get(f"{DEVICES}add/").status_code == 403
     assert staff.post(f"{DEVICES}add/", {"user": org.people[Role.CEO].pk, "name": "Mine", "key": "00" * 20}).status_code == 403
-    response = staff.post(f"{DEVICES}{device.pk}/change/", {"user": device.user_id, "name": "x", "key": "00" * 20, "confirmed": "on"})
+    response = staff.post(
+        f"{DEVICES}{device.pk}/change/", {"user": device.user_id, "name": "x", "key": "00" * 20, "confirmed": "on"}
+    )
     assert response.status_code == 403
     before = device.key
     device.refresh_from_db()

@@ -151,8 +151,9 @@ def test_django_rest_frameworks_plain_text_tokens_are_gone():
 # --- issued by an administrator, collected by its holder ----------------------------------
 
 
-def test_an_administrator_issues_a_token_for_the_ceo_but_never_sees_its_key(org, staff, administrator, mailoutbox,
-                                                                             django_capture_on_commit_callbacks):
+def test_an_administrator_issues_a_token_for_the_ceo_but_never_sees_its_key(
+    org, staff, administrator, mailoutbox, django_capture_on_commit_callbacks
+):
     ceo = org.people[Role.CEO]
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(f"{TOKENS}add/", {"user": ceo.pk, "purpose": "Board figures"}, follow=True)
@@ -201,7 +202,9 @@ def test_a_wrong_code_shows_no_key(org):
     token = api_token_request(actor=None, user=ceo, purpose="Board figures")
     holder = sign_in(Client(), ceo)
     device = TOTPDevice.objects.get(user=ceo)
-    response = holder.post(PAGE, {"api_token": token.pk, "action": "collect", f"collect-{token.pk}-token": wrong_code_for(device)})
+    response = holder.post(
+        PAGE, {"api_token": token.pk, "action": "collect", f"collect-{token.pk}-token": wrong_code_for(device)}
+    )
     assert response.status_code == 200
     assert "The security code is not right" in response.content.decode()
     assert "key" not in response.context or response.context.get("key") is None

@@ -70,7 +70,10 @@ def test_the_code_then_the_qr_code_then_a_first_code_signs_in(client, newcomer):
     assert signed_in_user(client) == newcomer
     assert EnrolmentCode.objects.get(user=newcomer).used_at is not None
     assert [e.action for e in AuditEvent.objects.filter(object_id=str(newcomer.pk)).order_by("sequence")] == [
-        "enrolment_code.issue", "enrolment_code.use", "second_factor_set_up", "sign_in",
+        "enrolment_code.issue",
+        "enrolment_code.use",
+        "second_factor_set_up",
+        "sign_in",
     ]
 
 

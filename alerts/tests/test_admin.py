@@ -38,12 +38,22 @@ def content(org):
     config.include_details = True
     config.save()
     incident = incident_at(org, Stage.ACTIONS, data=case_form(title=TITLE))
-    services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version,
-                        action=requested_action(org.people[Role.LOCAL_MANAGER], description=CHILD))
+    services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        action=requested_action(org.people[Role.LOCAL_MANAGER], description=CHILD),
+    )
     other = incident_at(org, Stage.FINAL_DECISION, data=case_form(title=TITLE))
-    services.incident_ceo_final_decide(actor=org.people[Role.CEO], incident_id=other.pk, expected_version=other.version,
-                                       decision=Decision.SHARE_CHAIR, rationale="The Chair must know.",
-                                       briefing_title=BRIEFING_TITLE, briefing_text="What happened.")
+    services.incident_ceo_final_decide(
+        actor=org.people[Role.CEO],
+        incident_id=other.pk,
+        expected_version=other.version,
+        decision=Decision.SHARE_CHAIR,
+        rationale="The Chair must know.",
+        briefing_title=BRIEFING_TITLE,
+        briefing_text="What happened.",
+    )
     action = Action.objects.get(description=CHILD)
     reminder = Reminder(stage="action", due_date=action.due_date, kind=Reminder.Kind.DUE_SOON)
     reminder.set_about(action)
@@ -89,10 +99,16 @@ def test_notification_page_says_who_why_and_when(staff, content, org):
 
 def test_email_page_shows_status_attempts_and_error(staff, content):
     delivery = EmailDelivery.objects.filter(incident=content).first()
-    EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.FAILED, attempts=3,
-                                                        last_error="SMTPRecipientsRefused: mailbox unavailable")
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        status=EmailDelivery.Status.FAILED, attempts=3, last_error="SMTPRecipientsRefused: mailbox unavailable"
+    )
     page = staff.get(f"/admin/alerts/emaildelivery/{delivery.pk}/change/").content.decode()
-    for shown in (delivery.to_address, content.reference, "Failed: needs attention", "SMTPRecipientsRefused: mailbox unavailable"):
+    for shown in (
+        delivery.to_address,
+        content.reference,
+        "Failed: needs attention",
+        "SMTPRecipientsRefused: mailbox unavailable",
+    ):
         assert shown in page
     assert _words_in(page) == []
 
@@ -110,7 +126,9 @@ def test_a_search_by_reference_or_address_still_finds(staff, content):
     page = staff.get("/admin/alerts/emaildelivery/", {"q": content.reference})
     # An action's alerts carry its SIN's reference too.
     assert page.context["cl"].result_count == EmailDelivery.objects.filter(reference=content.reference).count()
-    assert EmailDelivery.objects.filter(reference=content.reference).count() > EmailDelivery.objects.filter(incident=content).count()
+    assert (
+        EmailDelivery.objects.filter(reference=content.reference).count() > EmailDelivery.objects.filter(incident=content).count()
+    )
     page = staff.get("/admin/alerts/notification/", {"q": content.reference})
     assert page.context["cl"].result_count == Notification.objects.filter(reference=content.reference).count()
 

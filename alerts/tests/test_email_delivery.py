@@ -35,7 +35,9 @@ def test_sign_off_alerts_core_cmt_ceo_nis_and_the_mailbox_and_no_one_else(org, s
     incident = _at(org, Stage.WITH_OD)
     EmailDelivery.objects.all().delete()
     smtp.messages.clear()
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     expected = _emails(org, Role.CMT_MEMBER, Role.CEO, Role.NIS_REVIEWER) + [AlertConfiguration.current().mailbox]
     assert smtp.recipients() == sorted(expected)
@@ -46,7 +48,9 @@ def test_cr1_sign_off_sends_the_second_cmt_alert(org, smtp):
     incident = _at(org, Stage.CR1_SIGN_OFF)
     smtp.messages.clear()
     EmailDelivery.objects.all().delete()
-    services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.case_review_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     subjects = {m["message"]["Subject"] for m in smtp.messages}
     assert subjects == {f"[{incident.reference}] Core CMT alert: case review (CR1) completed"}
@@ -56,7 +60,9 @@ def test_cr1_sign_off_sends_the_second_cmt_alert(org, smtp):
 def test_an_email_carries_reference_stage_and_link_but_no_child_details(org, smtp):
     incident = _at(org, Stage.WITH_OD)
     smtp.messages.clear()
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     message = smtp.messages[0]["message"]
     text = message.get_body(preferencelist=("plain",)).get_content()
@@ -78,7 +84,9 @@ def test_a_rolled_back_step_sends_nothing(org, smtp):
         pass
 
     with pytest.raises(Abandon), transaction.atomic():
-        services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+        services.incident_od_sign_off(
+            actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+        )
         raise Abandon
     run_worker()
     assert (EmailDelivery.objects.count(), DBTaskResult.objects.count(), Notification.objects.count()) == before
@@ -91,7 +99,9 @@ def test_with_the_smtp_server_down_every_alert_is_delivered_once_when_it_returns
     port = smtp.port
     smtp.stop()
     last = EmailDelivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     waiting = EmailDelivery.objects.filter(incident=incident, pk__gt=last)
     assert waiting.count() == 4  # Core CMT member, CEO, NIS reviewer, the mailbox
@@ -120,7 +130,9 @@ def test_a_refused_address_is_failed_visibly_and_the_others_still_arrive(org, sm
     smtp.refuse.add(cmt.email)
     incident = _at(org, Stage.WITH_OD)
     smtp.messages.clear()
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     refused = EmailDelivery.objects.get(incident=incident, to_address=cmt.email)
     assert refused.status == EmailDelivery.Status.FAILED
@@ -131,7 +143,9 @@ def test_a_refused_address_is_failed_visibly_and_the_others_still_arrive(org, sm
 
 def test_a_sent_alert_is_never_sent_twice_however_often_its_task_runs(org, smtp):
     incident = _at(org, Stage.WITH_OD)
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     smtp.messages.clear()
     for delivery in EmailDelivery.objects.filter(incident=incident):
@@ -143,11 +157,15 @@ def test_a_sent_alert_is_never_sent_twice_however_often_its_task_runs(org, smtp)
 
 def test_a_worker_stopped_mid_send_is_recovered_with_the_same_message_id(org, smtp, settings):
     incident = _at(org, Stage.WITH_OD)
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
     # A worker claimed it and stopped before recording anything.
     EmailDelivery.objects.filter(pk=delivery.pk).update(
-        status=EmailDelivery.Status.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS + 1)
+        status=EmailDelivery.Status.SENDING,
+        attempts=1,
+        claimed_at=timezone.now() - timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS + 1),
     )
     DBTaskResult.objects.all().delete()  # its task is gone with the worker
     smtp.messages.clear()
@@ -162,7 +180,9 @@ def test_a_worker_stopped_mid_send_is_recovered_with_the_same_message_id(org, sm
 
 def test_a_delivery_being_sent_by_another_worker_is_left_alone(org, smtp):
     incident = _at(org, Stage.WITH_OD)
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
     EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.SENDING, claimed_at=timezone.now())
     smtp.messages.clear()
@@ -176,7 +196,9 @@ def test_an_administrator_can_see_failures_and_resend(org, smtp, settings, clien
     settings.EMAIL_RETRY_MINUTES = []
     incident = _at(org, Stage.WITH_OD)
     smtp.refuse.add(org.people[Role.CEO].email)
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     failed = EmailDelivery.objects.get(status=EmailDelivery.Status.FAILED)
     admin = org.people[Role.ADMINISTRATOR]
@@ -204,7 +226,9 @@ def test_a_person_without_an_email_address_shows_as_a_failed_delivery_until_one_
     cmt.save()
     incident = _at(org, Stage.WITH_OD)
     smtp.messages.clear()
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     missing = EmailDelivery.objects.get(incident=incident, notification__recipient=cmt)
     assert (missing.status, missing.last_error, missing.attempts) == (EmailDelivery.Status.FAILED, NO_ADDRESS, 0)
@@ -225,7 +249,9 @@ def test_resend_leaves_alone_an_email_sent_or_on_its_way(org, smtp, status):
     from alerts.services import delivery_resend
 
     incident = _at(org, Stage.WITH_OD)
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
     EmailDelivery.objects.filter(pk=delivery.pk).update(status=status, claimed_at=timezone.now())
@@ -241,7 +267,9 @@ def test_resend_takes_up_an_email_a_stopped_worker_left_half_sent(org, smtp, set
     from alerts.services import delivery_resend
 
     incident = _at(org, Stage.WITH_OD)
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
     stopped = timezone.now() - timedelta(seconds=settings.EMAIL_STUCK_AFTER_SECONDS + 1)
@@ -262,9 +290,15 @@ def test_a_briefing_email_leads_to_the_briefing_and_tells_nothing_of_the_record(
     AlertConfiguration.objects.update(include_details=True)
     incident = _at(org, Stage.CASE_REVIEW)
     smtp.messages.clear()
-    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
-                                 decision=Decision.SHARE_CHAIR, rationale="The Chair should know.",
-                                 briefing_title="For the Chair", briefing_text="A short briefing.")
+    services.incident_ceo_decide(
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.SHARE_CHAIR,
+        rationale="The Chair should know.",
+        briefing_title="For the Chair",
+        briefing_text="A short briefing.",
+    )
     run_worker()
     briefing = Briefing.objects.get(incident=incident)
     assert smtp.recipients() == [org.people[Role.CHAIR].email]
@@ -280,7 +314,9 @@ def test_the_second_cmt_alert_carries_the_cr1_as_a_pdf_to_the_mailbox_only_when_
     mailbox = AlertConfiguration.current().mailbox
     incident = _at(org, Stage.CR1_SIGN_OFF)
     smtp.messages.clear()
-    services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.case_review_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     alerts = [m for m in smtp.messages if "Core CMT alert" in m["message"]["Subject"]]
     assert len(alerts) == len(_emails(org, Role.CMT_MEMBER, Role.CEO)) + 1  # and the mailbox
@@ -304,7 +340,9 @@ def test_with_the_setting_off_no_email_carries_the_cr1(org, smtp):
     AlertConfiguration.objects.update(attach_case_review=False)
     incident = _at(org, Stage.CR1_SIGN_OFF)
     smtp.messages.clear()
-    services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.case_review_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     assert smtp.messages
     assert all(list(sent["message"].iter_attachments()) == [] for sent in smtp.messages)
@@ -317,8 +355,12 @@ def test_an_action_email_does_not_quote_the_action_which_may_name_a_child(org, s
     incident = _at(org, Stage.ACTIONS)
     owner = org.people[Role.LOCAL_MANAGER]
     smtp.messages.clear()
-    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version,
-                                 action=requested_action(owner, description="Visit J.W. weekly at the foster home"))
+    action = services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        action=requested_action(owner, description="Visit J.W. weekly at the foster home"),
+    )
     tuesday = date(2026, 12, 1)
     type(action).objects.filter(pk=action.pk).update(due_date=tuesday)
     assert reminders_send(today=tuesday) == 1  # "due today", to the owner
@@ -338,7 +380,9 @@ def test_resend_skips_someone_who_has_left_and_sends_a_mailbox_copy_to_the_mailb
     old_mailbox = AlertConfiguration.current().mailbox
     smtp.refuse.update({cmt.email, old_mailbox})
     incident = _at(org, Stage.WITH_OD)
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     to_cmt = EmailDelivery.objects.get(incident=incident, to_address=cmt.email)
     to_mailbox = EmailDelivery.objects.get(incident=incident, is_mailbox_copy=True)
@@ -359,7 +403,9 @@ def test_a_late_failure_of_a_stale_worker_does_not_undo_a_sent_email(org, smtp):
     from alerts.services import _claim, _record_failure
 
     incident = _at(org, Stage.WITH_OD)
-    services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     delivery = EmailDelivery.objects.filter(incident=incident, reason=Notification.Reason.CMT_INITIAL).first()
     stale = _claim(delivery.pk)  # a worker takes it, then stalls
     EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.SENT)  # another sent it meanwhile
@@ -374,9 +420,15 @@ def test_a_briefing_email_carries_the_reference_and_a_link_and_nothing_of_the_br
 
     incident = _at(org, Stage.CASE_REVIEW)
     smtp.messages.clear()
-    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
-                                 decision=Decision.SHARE_BOARD, rationale="The Board should know.",
-                                 briefing_title="The Smith children and their father", briefing_text="Briefing text for the Board.")
+    services.incident_ceo_decide(
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.SHARE_BOARD,
+        rationale="The Board should know.",
+        briefing_title="The Smith children and their father",
+        briefing_text="Briefing text for the Board.",
+    )
     run_worker()
     assert smtp.messages
     for sent in smtp.messages:
@@ -396,7 +448,9 @@ def test_by_default_the_second_cmt_alert_carries_the_completed_cr1(org, smtp):
     assert "2.1" in AlertConfiguration._meta.get_field("attach_case_review").help_text
     incident = _at(org, Stage.CR1_SIGN_OFF)
     smtp.messages.clear()
-    services.case_review_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.case_review_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     run_worker()
     to_mailbox = [m for m in smtp.messages if m["to"] == [config.mailbox]]
     assert [a.get_filename() for a in to_mailbox[0]["message"].iter_attachments()] == [f"{incident.reference}-CR1.pdf"]

@@ -79,9 +79,12 @@ def test_no_reminders_on_a_bank_holiday_or_for_closed_incidents(org):
 def test_an_action_owner_is_reminded_and_an_overdue_action_goes_to_the_accountable_ad(org):
     incident = incident_at(org, Stage.ACTIONS)
     owner = org.people[Role.LOCAL_MANAGER]
-    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                 expected_version=Incident.objects.get(pk=incident.pk).version,
-                                 action=requested_action(owner))
+    action = services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=Incident.objects.get(pk=incident.pk).version,
+        action=requested_action(owner),
+    )
     Incident.objects.filter(pk=incident.pk).update(stage_due=None)
     type(action).objects.filter(pk=action.pk).update(due_date=TODAY)
     assert reminders_send(today=TODAY) == 1
@@ -126,9 +129,12 @@ def test_an_action_owner_who_cannot_read_the_record_is_led_to_the_action(org, cl
 
     incident = incident_at(org, Stage.ACTIONS)
     lead = org.people[Role.LEARNING_LEAD]
-    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                 expected_version=Incident.objects.get(pk=incident.pk).version,
-                                 action=requested_action(lead))
+    action = services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=Incident.objects.get(pk=incident.pk).version,
+        action=requested_action(lead),
+    )
     notification = Notification.objects.get(recipient=lead)
     assert notification.link == f"/actions/{action.pk}/"
     sign_in(client, lead)
@@ -138,9 +144,12 @@ def test_an_action_owner_who_cannot_read_the_record_is_led_to_the_action(org, cl
 
 
 def _action(org, incident, owner, due):
-    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                 expected_version=Incident.objects.get(pk=incident.pk).version,
-                                 action=requested_action(owner))
+    action = services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=Incident.objects.get(pk=incident.pk).version,
+        action=requested_action(owner),
+    )
     Incident.objects.filter(pk=incident.pk).update(stage_due=None)
     type(action).objects.filter(pk=action.pk).update(due_date=due)
     return action
@@ -171,11 +180,14 @@ def test_an_overdue_action_owned_by_the_ad_goes_to_the_od(org):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("stage", "vacant", "reached"), [
-    (Stage.RETURNED, [Role.ASSISTANT_DIRECTOR], Role.OPERATIONAL_DIRECTOR),
-    (Stage.RETURNED, [Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_DIRECTOR], Role.CMT_MEMBER),
-    (Stage.WITH_AD, [Role.OPERATIONAL_DIRECTOR], Role.CMT_MEMBER),
-])
+@pytest.mark.parametrize(
+    ("stage", "vacant", "reached"),
+    [
+        (Stage.RETURNED, [Role.ASSISTANT_DIRECTOR], Role.OPERATIONAL_DIRECTOR),
+        (Stage.RETURNED, [Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_DIRECTOR], Role.CMT_MEMBER),
+        (Stage.WITH_AD, [Role.OPERATIONAL_DIRECTOR], Role.CMT_MEMBER),
+    ],
+)
 def test_a_level_with_nobody_in_post_passes_the_escalation_up(org, stage, vacant, reached):
     from organisation.models import RoleAssignment
 

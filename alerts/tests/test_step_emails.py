@@ -55,28 +55,40 @@ def _submit(org, incident, extra):
 
 
 def _ad_return(org, incident, extra):
-    services.incident_ad_return(actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk,
-                                expected_version=incident.version, questions="Which child?")
+    services.incident_ad_return(
+        actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk, expected_version=incident.version, questions="Which child?"
+    )
 
 
 def _ad_analyse(org, incident, extra):
-    services.incident_ad_analyse(actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk,
-                                 expected_version=incident.version, analysis="Analysis.", proposal=Proposal.MEETS_SHARE)
+    services.incident_ad_analyse(
+        actor=_as(org, R.ASSISTANT_DIRECTOR),
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        analysis="Analysis.",
+        proposal=Proposal.MEETS_SHARE,
+    )
 
 
 def _od_return(org, incident, extra):
-    services.incident_od_return(actor=_as(org, R.OPERATIONAL_DIRECTOR), incident_id=incident.pk,
-                                expected_version=incident.version, reason="Look again.")
+    services.incident_od_return(
+        actor=_as(org, R.OPERATIONAL_DIRECTOR), incident_id=incident.pk, expected_version=incident.version, reason="Look again."
+    )
 
 
 def _od_not_notifiable(org, incident, extra):
-    services.incident_od_not_notifiable(actor=_as(org, R.OPERATIONAL_DIRECTOR), incident_id=incident.pk,
-                                        expected_version=incident.version, rationale="Does not meet the criteria.")
+    services.incident_od_not_notifiable(
+        actor=_as(org, R.OPERATIONAL_DIRECTOR),
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        rationale="Does not meet the criteria.",
+    )
 
 
 def _od_sign_off(org, incident, extra):
-    services.incident_od_sign_off(actor=_as(org, R.OPERATIONAL_DIRECTOR), incident_id=incident.pk,
-                                  expected_version=incident.version)
+    services.incident_od_sign_off(
+        actor=_as(org, R.OPERATIONAL_DIRECTOR), incident_id=incident.pk, expected_version=incident.version
+    )
 
 
 def _briefing(decision):
@@ -87,39 +99,70 @@ def _briefing(decision):
 def _ceo_decide(decision, action_owner=None):
     def take(org, incident, extra):
         action = requested_action(_as(org, action_owner)) if action_owner else None
-        services.incident_ceo_decide(actor=_as(org, R.CEO), incident_id=incident.pk, expected_version=incident.version,
-                                     decision=decision, rationale="Rationale.", action=action, **_briefing(decision))
+        services.incident_ceo_decide(
+            actor=_as(org, R.CEO),
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            decision=decision,
+            rationale="Rationale.",
+            action=action,
+            **_briefing(decision),
+        )
+
     return take
 
 
 def _ceo_final(decision, action_owner=None):
     def take(org, incident, extra):
         action = requested_action(_as(org, action_owner)) if action_owner else None
-        services.incident_ceo_final_decide(actor=_as(org, R.CEO), incident_id=incident.pk, expected_version=incident.version,
-                                           decision=decision, rationale="Rationale.", comments="Final comments.",
-                                           action=action, **_briefing(decision))
+        services.incident_ceo_final_decide(
+            actor=_as(org, R.CEO),
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            decision=decision,
+            rationale="Rationale.",
+            comments="Final comments.",
+            action=action,
+            **_briefing(decision),
+        )
+
     return take
 
 
 def _cr1_submit(org, incident, extra):
-    services.case_review_save(actor=_as(org, R.NIS_REVIEWER), incident_id=incident.pk, expected_version=incident.version,
-                              values=dict(CR1_VALUES), submit=True)
+    services.case_review_save(
+        actor=_as(org, R.NIS_REVIEWER),
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        values=dict(CR1_VALUES),
+        submit=True,
+    )
 
 
 def _cr1_return(org, incident, extra):
-    services.case_review_return(actor=_as(org, R.OPERATIONAL_DIRECTOR), incident_id=incident.pk,
-                                expected_version=incident.version, reason="Expand the chronology.")
+    services.case_review_return(
+        actor=_as(org, R.OPERATIONAL_DIRECTOR),
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        reason="Expand the chronology.",
+    )
 
 
 def _cr1_sign_off(org, incident, extra):
-    services.case_review_sign_off(actor=_as(org, R.OPERATIONAL_DIRECTOR), incident_id=incident.pk,
-                                  expected_version=incident.version)
+    services.case_review_sign_off(
+        actor=_as(org, R.OPERATIONAL_DIRECTOR), incident_id=incident.pk, expected_version=incident.version
+    )
 
 
 def _action_add(by, owner):
     def take(org, incident, extra):
-        services.action_add(actor=_as(org, by), incident_id=incident.pk, expected_version=incident.version,
-                            action=requested_action(_as(org, owner)))
+        services.action_add(
+            actor=_as(org, by),
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            action=requested_action(_as(org, owner)),
+        )
+
     return take
 
 
@@ -130,10 +173,19 @@ def _intake(routed_to):
 
         place = {"function": org.function} if routed_to == R.HEAD_OF_PROFESSION else {"service_area": org.area}
         source = SourceSystem.objects.create(name="Health and Safety reporting", author=_as(org, routed_to), **place)
-        intake_receive(source=source, category="health_safety", source_reference="HS-2026-0001",
-                       values={"title": "Fire at the Leeds office", "what_happened": "A fire.",
-                               "incident_date": date(2026, 1, 5), "aware_date": date(2026, 1, 6),
-                               "immediate_actions": "Staff moved."})
+        intake_receive(
+            source=source,
+            category="health_safety",
+            source_reference="HS-2026-0001",
+            values={
+                "title": "Fire at the Leeds office",
+                "what_happened": "A fire.",
+                "incident_date": date(2026, 1, 5),
+                "aware_date": date(2026, 1, 6),
+                "immediate_actions": "Staff moved.",
+            },
+        )
+
     return take
 
 
@@ -179,52 +231,132 @@ CASES = [
     Case("AD returns it: to the author", Stage.WITH_AD, _ad_return, (AUTHOR,)),
     Case("AD analysis: to the OD for sign-off (2.2, 2.3)", Stage.WITH_AD, _ad_analyse, (R.OPERATIONAL_DIRECTOR,)),
     Case("OD returns it: to the AD", Stage.WITH_OD, _od_return, (R.ASSISTANT_DIRECTOR,)),
-    Case("OD: does not meet the criteria: the author and the AD told", Stage.WITH_OD, _od_not_notifiable,
-         (AUTHOR, R.ASSISTANT_DIRECTOR)),
-    Case("OD sign-off: Core CMT, CEO, mailbox, and NIS commissioned (2.1, 2.3)", Stage.WITH_OD, _od_sign_off,
-         (*CORE_CMT_ALERT, R.NIS_REVIEWER)),
-    Case("CEO decision: share with the Board: Board members and the Chair (2.4)", Stage.CASE_REVIEW,
-         _ceo_decide(Decision.SHARE_BOARD), (R.BOARD_MEMBER, R.CHAIR)),
+    Case(
+        "OD: does not meet the criteria: the author and the AD told",
+        Stage.WITH_OD,
+        _od_not_notifiable,
+        (AUTHOR, R.ASSISTANT_DIRECTOR),
+    ),
+    Case(
+        "OD sign-off: Core CMT, CEO, mailbox, and NIS commissioned (2.1, 2.3)",
+        Stage.WITH_OD,
+        _od_sign_off,
+        (*CORE_CMT_ALERT, R.NIS_REVIEWER),
+    ),
+    Case(
+        "CEO decision: share with the Board: Board members and the Chair (2.4)",
+        Stage.CASE_REVIEW,
+        _ceo_decide(Decision.SHARE_BOARD),
+        (R.BOARD_MEMBER, R.CHAIR),
+    ),
     Case("CEO decision: Chair only: the Chair (2.4)", Stage.CASE_REVIEW, _ceo_decide(Decision.SHARE_CHAIR), (R.CHAIR,)),
-    Case("CEO decision: further action: the action's owner (2.4)", Stage.CASE_REVIEW,
-         _ceo_decide(Decision.FURTHER_ACTION, action_owner=R.LOCAL_MANAGER), (R.LOCAL_MANAGER,)),
-    Case("CEO decision awaiting the CR1: the Board after the CR1 stage", Stage.CR1_SIGN_OFF,
-         _ceo_decide(Decision.SHARE_BOARD), (R.BOARD_MEMBER, R.CHAIR)),
-    Case("CR1 submitted: to the OD of the region for sign-off (2.5)", Stage.CASE_REVIEW, _cr1_submit,
-         (R.OPERATIONAL_DIRECTOR,)),
-    Case("CR1 submitted: to the Operational Service Director an administrator named, not the OD", Stage.CASE_REVIEW,
-         _cr1_submit, ("named signatory",), prepare=_named_signatory),
-    Case("CR1 returned: to the reviewer who wrote it, not every reviewer", Stage.CR1_SIGN_OFF, _cr1_return,
-         (R.NIS_REVIEWER,), prepare=_second_nis_reviewer),
-    Case("CR1 sign-off: the second Core CMT alert, CEO and mailbox (2.1, 2.5)", Stage.CR1_SIGN_OFF, _cr1_sign_off,
-         CORE_CMT_ALERT),
-    Case("CEO final: share with the Board: Board, Chair, and the AD who sees actions through (2.6, 2.7)",
-         Stage.FINAL_DECISION, _ceo_final(Decision.SHARE_BOARD), (R.BOARD_MEMBER, R.CHAIR, R.ASSISTANT_DIRECTOR)),
-    Case("CEO final: Chair only: the Chair and the AD (2.6, 2.7)", Stage.FINAL_DECISION,
-         _ceo_final(Decision.SHARE_CHAIR), (R.CHAIR, R.ASSISTANT_DIRECTOR)),
-    Case("CEO final: no onward sharing: the AD (2.7)", Stage.FINAL_DECISION, _ceo_final(Decision.NO_ONWARD),
-         (R.ASSISTANT_DIRECTOR,)),
-    Case("CEO final with an action: the AD and the action's owner (2.6, 2.7)", Stage.FINAL_DECISION,
-         _ceo_final(Decision.NO_ONWARD, action_owner=R.LEARNING_LEAD), (R.ASSISTANT_DIRECTOR, R.LEARNING_LEAD)),
-    Case("action added by the AD: its owner", Stage.ACTIONS, _action_add(R.ASSISTANT_DIRECTOR, R.LOCAL_MANAGER),
-         (R.LOCAL_MANAGER,)),
-    Case("action added by the OD: its owner", Stage.ACTIONS, _action_add(R.OPERATIONAL_DIRECTOR, R.LEARNING_LEAD),
-         (R.LEARNING_LEAD,)),
-    Case("action added by the CEO before the CR1: its owner", Stage.CASE_REVIEW, _action_add(R.CEO, R.LOCAL_MANAGER),
-         (R.LOCAL_MANAGER,)),
+    Case(
+        "CEO decision: further action: the action's owner (2.4)",
+        Stage.CASE_REVIEW,
+        _ceo_decide(Decision.FURTHER_ACTION, action_owner=R.LOCAL_MANAGER),
+        (R.LOCAL_MANAGER,),
+    ),
+    Case(
+        "CEO decision awaiting the CR1: the Board after the CR1 stage",
+        Stage.CR1_SIGN_OFF,
+        _ceo_decide(Decision.SHARE_BOARD),
+        (R.BOARD_MEMBER, R.CHAIR),
+    ),
+    Case("CR1 submitted: to the OD of the region for sign-off (2.5)", Stage.CASE_REVIEW, _cr1_submit, (R.OPERATIONAL_DIRECTOR,)),
+    Case(
+        "CR1 submitted: to the Operational Service Director an administrator named, not the OD",
+        Stage.CASE_REVIEW,
+        _cr1_submit,
+        ("named signatory",),
+        prepare=_named_signatory,
+    ),
+    Case(
+        "CR1 returned: to the reviewer who wrote it, not every reviewer",
+        Stage.CR1_SIGN_OFF,
+        _cr1_return,
+        (R.NIS_REVIEWER,),
+        prepare=_second_nis_reviewer,
+    ),
+    Case(
+        "CR1 sign-off: the second Core CMT alert, CEO and mailbox (2.1, 2.5)", Stage.CR1_SIGN_OFF, _cr1_sign_off, CORE_CMT_ALERT
+    ),
+    Case(
+        "CEO final: share with the Board: Board, Chair, and the AD who sees actions through (2.6, 2.7)",
+        Stage.FINAL_DECISION,
+        _ceo_final(Decision.SHARE_BOARD),
+        (R.BOARD_MEMBER, R.CHAIR, R.ASSISTANT_DIRECTOR),
+    ),
+    Case(
+        "CEO final: Chair only: the Chair and the AD (2.6, 2.7)",
+        Stage.FINAL_DECISION,
+        _ceo_final(Decision.SHARE_CHAIR),
+        (R.CHAIR, R.ASSISTANT_DIRECTOR),
+    ),
+    Case(
+        "CEO final: no onward sharing: the AD (2.7)",
+        Stage.FINAL_DECISION,
+        _ceo_final(Decision.NO_ONWARD),
+        (R.ASSISTANT_DIRECTOR,),
+    ),
+    Case(
+        "CEO final with an action: the AD and the action's owner (2.6, 2.7)",
+        Stage.FINAL_DECISION,
+        _ceo_final(Decision.NO_ONWARD, action_owner=R.LEARNING_LEAD),
+        (R.ASSISTANT_DIRECTOR, R.LEARNING_LEAD),
+    ),
+    Case(
+        "action added by the AD: its owner", Stage.ACTIONS, _action_add(R.ASSISTANT_DIRECTOR, R.LOCAL_MANAGER), (R.LOCAL_MANAGER,)
+    ),
+    Case(
+        "action added by the OD: its owner",
+        Stage.ACTIONS,
+        _action_add(R.OPERATIONAL_DIRECTOR, R.LEARNING_LEAD),
+        (R.LEARNING_LEAD,),
+    ),
+    Case(
+        "action added by the CEO before the CR1: its owner",
+        Stage.CASE_REVIEW,
+        _action_add(R.CEO, R.LOCAL_MANAGER),
+        (R.LOCAL_MANAGER,),
+    ),
     # Non-case (2.9-2.11)
-    Case("non-case submit by the AD: Core CMT at once, CEO, mailbox (2.9)", Stage.DRAFT, _submit, CORE_CMT_ALERT,
-         kind=Kind.NON_CASE),
-    Case("non-case submit by a Head of Profession: Core CMT at once, CEO, mailbox (2.10)", Stage.DRAFT, _submit,
-         CORE_CMT_ALERT, kind=Kind.NON_CASE, setup=_non_case_for_function),
-    Case("non-case CEO decision, share with the Board: Board, Chair, the AD", Stage.NOTIFIED,
-         _ceo_final(Decision.SHARE_BOARD), (R.BOARD_MEMBER, R.CHAIR, R.ASSISTANT_DIRECTOR), kind=Kind.NON_CASE),
-    Case("non-case CEO decision, function: the Head of Profession", Stage.NOTIFIED, _ceo_final(Decision.NO_ONWARD),
-         (R.HEAD_OF_PROFESSION,), kind=Kind.NON_CASE, setup=_non_case_for_function),
-    Case("intake push routed to a Head of Profession: they complete it (2.10)", None, _intake(R.HEAD_OF_PROFESSION),
-         (R.HEAD_OF_PROFESSION,)),
-    Case("intake push routed to an AD: they complete it (2.10)", None, _intake(R.ASSISTANT_DIRECTOR),
-         (R.ASSISTANT_DIRECTOR,)),
+    Case(
+        "non-case submit by the AD: Core CMT at once, CEO, mailbox (2.9)",
+        Stage.DRAFT,
+        _submit,
+        CORE_CMT_ALERT,
+        kind=Kind.NON_CASE,
+    ),
+    Case(
+        "non-case submit by a Head of Profession: Core CMT at once, CEO, mailbox (2.10)",
+        Stage.DRAFT,
+        _submit,
+        CORE_CMT_ALERT,
+        kind=Kind.NON_CASE,
+        setup=_non_case_for_function,
+    ),
+    Case(
+        "non-case CEO decision, share with the Board: Board, Chair, the AD",
+        Stage.NOTIFIED,
+        _ceo_final(Decision.SHARE_BOARD),
+        (R.BOARD_MEMBER, R.CHAIR, R.ASSISTANT_DIRECTOR),
+        kind=Kind.NON_CASE,
+    ),
+    Case(
+        "non-case CEO decision, function: the Head of Profession",
+        Stage.NOTIFIED,
+        _ceo_final(Decision.NO_ONWARD),
+        (R.HEAD_OF_PROFESSION,),
+        kind=Kind.NON_CASE,
+        setup=_non_case_for_function,
+    ),
+    Case(
+        "intake push routed to a Head of Profession: they complete it (2.10)",
+        None,
+        _intake(R.HEAD_OF_PROFESSION),
+        (R.HEAD_OF_PROFESSION,),
+    ),
+    Case("intake push routed to an AD: they complete it (2.10)", None, _intake(R.ASSISTANT_DIRECTOR), (R.ASSISTANT_DIRECTOR,)),
 ]
 
 
@@ -279,18 +411,23 @@ def test_each_step_emails_exactly_the_people_the_process_names(org, smtp, case):
 
 def _update_action(org, incident):
     action = Action.objects.get(incident=incident)
-    services.action_update(actor=_as(org, R.LOCAL_MANAGER), action_id=action.pk, expected_version=action.version,
-                           status=ActionStatus.DONE, evidence="Evidence.")
+    services.action_update(
+        actor=_as(org, R.LOCAL_MANAGER),
+        action_id=action.pk,
+        expected_version=action.version,
+        status=ActionStatus.DONE,
+        evidence="Evidence.",
+    )
 
 
 def _record_learning(org, incident):
-    services.incident_record_learning(actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk,
-                                      expected_version=incident.version, learning="Learning.")
+    services.incident_record_learning(
+        actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk, expected_version=incident.version, learning="Learning."
+    )
 
 
 def _close(org, incident):
-    services.incident_close(actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk,
-                            expected_version=incident.version)
+    services.incident_close(actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk, expected_version=incident.version)
 
 
 def _no_onward(org, incident):
@@ -315,8 +452,12 @@ def test_a_step_that_alerts_nobody_sends_no_email(org, smtp, stage, take):
     """Nobody has to act on these, and the process shares nothing onward: no email to anyone."""
     incident = incident_at(org, stage)
     if take is _update_action:
-        services.action_add(actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk,
-                            expected_version=_fresh(incident).version, action=requested_action(_as(org, R.LOCAL_MANAGER)))
+        services.action_add(
+            actor=_as(org, R.ASSISTANT_DIRECTOR),
+            incident_id=incident.pk,
+            expected_version=_fresh(incident).version,
+            action=requested_action(_as(org, R.LOCAL_MANAGER)),
+        )
     _deliver_and_forget(smtp)
     take(org, _fresh(incident))
     run_worker()
@@ -362,9 +503,12 @@ def test_an_escalation_reaches_by_email_only_the_next_level_up_and_only_once(org
 
 def test_an_action_reminder_reaches_its_owner_and_an_overdue_action_the_accountable_ad_each_once(org, smtp):
     incident = incident_at(org, Stage.ACTIONS)
-    action = services.action_add(actor=_as(org, R.ASSISTANT_DIRECTOR), incident_id=incident.pk,
-                                 expected_version=_fresh(incident).version,
-                                 action=requested_action(_as(org, R.LEARNING_LEAD)))
+    action = services.action_add(
+        actor=_as(org, R.ASSISTANT_DIRECTOR),
+        incident_id=incident.pk,
+        expected_version=_fresh(incident).version,
+        action=requested_action(_as(org, R.LEARNING_LEAD)),
+    )
     _due(incident, None)
     Action.objects.filter(pk=action.pk).update(due_date=TODAY)
     _deliver_and_forget(smtp)
@@ -373,4 +517,3 @@ def test_an_action_reminder_reaches_its_owner_and_an_overdue_action_the_accounta
     smtp.messages.clear()
     assert _run_reminders_twice(smtp, add_working_days(TODAY, 1)) == 1
     _assert_exactly(smtp, [_as(org, R.ASSISTANT_DIRECTOR).email], org)
-

@@ -113,7 +113,9 @@ def test_moving_a_team_records_both_service_areas(staff_client):
 
 def test_saving_without_changes_records_nothing(staff_client):
     team = TeamFactory(name="Newcastle 1")
-    staff_client.post(f"/admin/organisation/team/{team.pk}/change/", {"name": "Newcastle 1", "service_area": team.service_area_id})
+    staff_client.post(
+        f"/admin/organisation/team/{team.pk}/change/", {"name": "Newcastle 1", "service_area": team.service_area_id}
+    )
     assert admin_events() == []
 
 
@@ -124,7 +126,14 @@ def test_a_role_given_on_the_person_page_is_recorded(staff_client):
     data = form_data(page)
     prefix = page.context["inline_admin_formsets"][0].formset.prefix
     data[f"{prefix}-TOTAL_FORMS"] = "1"
-    data.update({f"{prefix}-0-id": "", f"{prefix}-0-user": str(user.pk), f"{prefix}-0-role": Role.LOCAL_MANAGER, f"{prefix}-0-team": str(team.pk)})
+    data.update(
+        {
+            f"{prefix}-0-id": "",
+            f"{prefix}-0-user": str(user.pk),
+            f"{prefix}-0-role": Role.LOCAL_MANAGER,
+            f"{prefix}-0-team": str(team.pk),
+        }
+    )
     response = staff_client.post(f"/admin/accounts/user/{user.pk}/change/", data)
     assert response.status_code == 302, response.context and response.context["errors"]
     assignment = RoleAssignment.objects.get(user=user)
@@ -244,8 +253,12 @@ def test_adding_a_person_hides_the_password(staff_client):
     response = staff_client.post(
         "/admin/accounts/user/add/",
         {
-            "username": "starter", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true",
-            "role_assignments-TOTAL_FORMS": "0", "role_assignments-INITIAL_FORMS": "0",
+            "username": "starter",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "usable_password": "true",
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
@@ -253,7 +266,9 @@ def test_adding_a_person_hides_the_password(staff_client):
     assert (event.action, event.object_repr) == ("admin.accounts.user.create", "starter")
     assert event.changes["username"] == "starter"
     assert {name: value for name, value in event.changes.items() if "password" in name} == {
-        "password1": "hidden", "password2": "hidden", "usable_password": "hidden",
+        "password1": "hidden",
+        "password2": "hidden",
+        "usable_password": "hidden",
     }
     stored = json.dumps(list(AuditEvent.objects.values()), default=str)
     assert NEW_PASSWORD not in stored
@@ -265,9 +280,14 @@ def test_the_chain_is_intact_after_admin_changes(staff_client):
     team = TeamFactory(name="Chain 1")
     staff_client.post("/admin/organisation/region/add/", {"name": "Chain region"})
     staff_client.post(f"/admin/organisation/team/{team.pk}/change/", {"name": "Chain 2", "service_area": team.service_area_id})
-    staff_client.post(f"/admin/accounts/user/{user.pk}/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    staff_client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
     region = Region.objects.get(name="Chain region")
-    staff_client.post("/admin/organisation/region/", {"action": "delete_selected", "_selected_action": [region.pk], "post": "yes"})
+    staff_client.post(
+        "/admin/organisation/region/", {"action": "delete_selected", "_selected_action": [region.pk], "post": "yes"}
+    )
     assert [e.action for e in admin_events()] == [
         "admin.organisation.region.create",
         "admin.organisation.team.change",
@@ -287,7 +307,9 @@ def test_every_admin_is_audited():
     assert {"accounts.User", "organisation.RoleAssignment", "auth.Group", "otp_totp.TOTPDevice", "accounts.ApiToken"} <= {
         model._meta.label for model in registered
     }
-    assert [model._meta.label for model, model_admin in registered.items() if not isinstance(model_admin, AuditedAdminMixin)] == []
+    assert [
+        model._meta.label for model, model_admin in registered.items() if not isinstance(model_admin, AuditedAdminMixin)
+    ] == []
 
 
 def test_issuing_an_api_token_in_the_admin_is_audited_without_its_key(staff_client, administrator):
@@ -319,9 +341,12 @@ def test_issuing_an_api_token_in_the_admin_is_audited_without_its_key(staff_clie
 def test_unlocking_a_locked_out_person_in_the_admin_is_audited(staff_client):
     from axes.models import AccessAttempt
 
-    attempt = AccessAttempt.objects.create(username="locked_out", ip_address="192.0.2.1", user_agent="test",
-                                           failures_since_start=10, get_data="", post_data="")
-    response = staff_client.post("/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"})
+    attempt = AccessAttempt.objects.create(
+        username="locked_out", ip_address="192.0.2.1", user_agent="test", failures_since_start=10, get_data="", post_data=""
+    )
+    response = staff_client.post(
+        "/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"}
+    )
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
     events = [e for e in admin_events() if e.action == "admin.axes.accessattempt.delete"]

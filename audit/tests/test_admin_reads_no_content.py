@@ -25,15 +25,25 @@ ACTION = "Visit J.W. weekly at the Smith home"
 def trail(org):
     incident = incident_at(org, Stage.FINAL_DECISION)
     services.incident_ceo_final_decide(
-        actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
-        decision=Decision.SHARE_CHAIR, rationale="The Chair must know.", briefing_title=TITLE, briefing_text="Text.",
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.SHARE_CHAIR,
+        rationale="The Chair must know.",
+        briefing_title=TITLE,
+        briefing_text="Text.",
         action=requested_action(org.people[Role.LOCAL_MANAGER], description=ACTION),
     )
     briefing = Briefing.objects.get(incident=incident)
     services.briefing_viewed(actor=org.people[Role.CHAIR], briefing=briefing)
     action = incident.actions.get()
-    services.action_update(actor=org.people[Role.LOCAL_MANAGER], action_id=action.pk, expected_version=action.version,
-                           status=ActionStatus.IN_PROGRESS, evidence="")
+    services.action_update(
+        actor=org.people[Role.LOCAL_MANAGER],
+        action_id=action.pk,
+        expected_version=action.version,
+        status=ActionStatus.IN_PROGRESS,
+        evidence="",
+    )
     return incident, briefing, action
 
 

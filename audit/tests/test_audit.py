@@ -157,8 +157,13 @@ def test_deleting_the_last_row_is_found_by_the_chain_head(chain):
 def test_an_inserted_row_with_a_forged_hash_is_found(chain):
     last = chain[-1]
     AuditEvent.objects.create(
-        sequence=4, at=last.at, actor_name="mallory", action="sign_in",
-        previous_hash=last.hash, hash="f" * 64, key_id=current_audit_key_id(),
+        sequence=4,
+        at=last.at,
+        actor_name="mallory",
+        action="sign_in",
+        previous_hash=last.hash,
+        hash="f" * 64,
+        key_id=current_audit_key_id(),
     )
     _, problems = verify_fails()
     assert "event 4: its content does not match its seal (altered row)" in problems
@@ -168,8 +173,9 @@ def test_an_inserted_row_with_a_forged_hash_is_found(chain):
 def test_a_perfectly_forged_row_at_the_end_is_found_by_the_chain_head(chain):
     last = chain[-1]
     # Forged by someone holding the key: only the chain head shows it.
-    forged = AuditEvent(sequence=4, at=last.at, actor_name="mallory", action="sign_in", previous_hash=last.hash,
-                        key_id=current_audit_key_id())
+    forged = AuditEvent(
+        sequence=4, at=last.at, actor_name="mallory", action="sign_in", previous_hash=last.hash, key_id=current_audit_key_id()
+    )
     forged.hash = forged.compute_hash()
     forged.save()
     _, problems = verify_fails()
@@ -181,8 +187,14 @@ def test_a_row_slipped_into_the_middle_is_found(chain):
     with tampering():
         # Make room after event 1 and slip a sealed row in, as someone rewriting history would.
         AuditEvent.objects.filter(sequence__gte=2).update(sequence=F("sequence") + 10)
-        forged = AuditEvent(sequence=2, at=first.at, actor_name="mallory", action="viewed", previous_hash=first.hash,
-                            key_id=current_audit_key_id())
+        forged = AuditEvent(
+            sequence=2,
+            at=first.at,
+            actor_name="mallory",
+            action="viewed",
+            previous_hash=first.hash,
+            key_id=current_audit_key_id(),
+        )
         forged.hash = forged.compute_hash()
         forged.save()
     _, problems = verify_fails()
@@ -254,9 +266,19 @@ def test_a_step_that_fails_after_auditing_leaves_no_event(org, monkeypatch):
     from organisation.choices import Role
 
     author = org.people[Role.LOCAL_MANAGER]
-    data = services.FormData(criteria=["child_seriously_harmed"], values=dict(
-        title="Fall", children="A, 4", case_reference="ABC", what_happened="x", cafcass_involvement="y",
-        immediate_actions="z", incident_date=date(2026, 11, 1), aware_date=date(2026, 11, 2)))
+    data = services.FormData(
+        criteria=["child_seriously_harmed"],
+        values=dict(
+            title="Fall",
+            children="A, 4",
+            case_reference="ABC",
+            what_happened="x",
+            cafcass_involvement="y",
+            immediate_actions="z",
+            incident_date=date(2026, 11, 1),
+            aware_date=date(2026, 11, 2),
+        ),
+    )
     incident = services.incident_create(actor=author, team=org.team, data=data)
     events_before = AuditEvent.objects.count()
 

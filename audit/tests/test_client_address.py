@@ -18,15 +18,18 @@ def test_without_trusted_proxies_the_header_is_ignored(settings):
     assert client_address(_request(forwarded="203.0.113.9")) == "10.0.0.5"
 
 
-@pytest.mark.parametrize(("count", "forwarded", "expected"), [
-    (1, "203.0.113.9", "203.0.113.9"),
-    (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # a client-written entry on the left is not believed
-    (2, "198.51.100.1, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
-    (1, "", "10.0.0.5"),
-    (2, "203.0.113.9", "10.0.0.5"),  # fewer hops than proxies: the header is not what the proxies wrote
-    (1, "not-an-address", "10.0.0.5"),
-    (1, "2001:db8::1", "2001:db8::1"),
-])
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # a client-written entry on the left is not believed
+        (2, "198.51.100.1, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (1, "", "10.0.0.5"),
+        (2, "203.0.113.9", "10.0.0.5"),  # fewer hops than proxies: the header is not what the proxies wrote
+        (1, "not-an-address", "10.0.0.5"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
 def test_behind_trusted_proxies_the_address_they_saw_is_recorded(settings, count, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = count
     assert client_address(_request(forwarded=forwarded)) == expected

@@ -61,7 +61,8 @@ def rewrite_chain(seal, *, drop_key_id: bool = False) -> None:
             event.key_id = ""
         event.hash = seal(event)
         AuditEvent.objects.filter(pk=event.pk).update(
-            sequence=event.sequence, previous_hash=event.previous_hash, hash=event.hash, key_id=event.key_id)
+            sequence=event.sequence, previous_hash=event.previous_hash, hash=event.hash, key_id=event.key_id
+        )
         previous = event.hash
     AuditChainHead.objects.filter(pk=1).update(last_sequence=AuditEvent.objects.count(), last_hash=previous)
 
@@ -236,11 +237,14 @@ def test_postgresql_refuses_truncate(chain, statement):
 
 
 @sqlite_only
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_auditevent SET action = 'changed' WHERE sequence = 2",
-    "DELETE FROM audit_auditevent WHERE sequence = 2",
-    "DELETE FROM audit_auditevent",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET action = 'changed' WHERE sequence = 2",
+        "DELETE FROM audit_auditevent WHERE sequence = 2",
+        "DELETE FROM audit_auditevent",
+    ],
+)
 def test_sqlite_refuses_update_and_delete(chain, statement):
     verb = statement.split()[0]
     with pytest.raises(DatabaseError, match=f"append-only: {verb} refused"), transaction.atomic(), connection.cursor() as cursor:
@@ -284,11 +288,20 @@ def _legacy_chain(user, *, broken=False):
     with tampering():
         AuditEvent.objects.all().delete()
         for n, action in enumerate(["sign_in", "viewed", "sign_out"], start=1):
-            event = AuditEvent(sequence=n, at=user.date_joined, actor=user, actor_name=user.username, action=action,
-                               previous_hash=previous, key_id="")
+            event = AuditEvent(
+                sequence=n,
+                at=user.date_joined,
+                actor=user,
+                actor_name=user.username,
+                action=action,
+                previous_hash=previous,
+                key_id="",
+            )
             payload = event.payload()
             del payload["key_id"]
-            event.hash = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+            event.hash = hashlib.sha256(
+                json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+            ).hexdigest()
             event.save()
             previous = event.hash
         AuditChainHead.objects.update_or_create(pk=1, defaults={"last_sequence": 3, "last_hash": previous})
@@ -331,13 +344,20 @@ def test_the_upgrade_leaves_a_broken_unkeyed_trail_as_it_is_for_verify_to_report
 # --- production needs a key -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("keys", "key_id", "message"), [
-    (None, None, "Set AUDIT_HMAC_KEYS"),
-    ('{"2026-12": "short"}', None, "at least 32 characters"),
-    ('{"development": "insecure-development-audit-key-not-for-production"}', None, "at least 32 characters"),
-    ('{"2026-12": "a-test-audit-key-of-more-than-thirty-two-characters"}', "2025-01", "AUDIT_HMAC_KEY_ID must name one of the keys"),
-    ("not json", None, "AUDIT_HMAC_KEYS must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("keys", "key_id", "message"),
+    [
+        (None, None, "Set AUDIT_HMAC_KEYS"),
+        ('{"2026-12": "short"}', None, "at least 32 characters"),
+        ('{"development": "insecure-development-audit-key-not-for-production"}', None, "at least 32 characters"),
+        (
+            '{"2026-12": "a-test-audit-key-of-more-than-thirty-two-characters"}',
+            "2025-01",
+            "AUDIT_HMAC_KEY_ID must name one of the keys",
+        ),
+        ("not json", None, "AUDIT_HMAC_KEYS must be a JSON object"),
+    ],
+)
 def test_production_refuses_to_start_without_a_proper_audit_key(keys, key_id, message):
     from core.tests.test_pages import _production_check
 

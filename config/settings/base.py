@@ -117,14 +117,24 @@ TEMPLATES = [
 # What the apps above core add to every page and to the home page, in order (core.features):
 # core imports none of them itself.
 SERVICE_FEATURES = {
-    "navigation": ["incidents.navigation.incident_navigation", "learning.selectors.learning_navigation",
-                   "alerts.navigation.alerts_navigation"],
-    "home_sections": ["incidents.selectors.home_sections_for", "learning.selectors.home_sections_for",
-                      "learning.selectors_cascade.home_sections"],
+    "navigation": [
+        "incidents.navigation.incident_navigation",
+        "learning.selectors.learning_navigation",
+        "alerts.navigation.alerts_navigation",
+    ],
+    "home_sections": [
+        "incidents.selectors.home_sections_for",
+        "learning.selectors.home_sections_for",
+        "learning.selectors_cascade.home_sections",
+    ],
     "unread_count": ["alerts.selectors.unread_count"],
     # What the reminder job watches: each app offers its own deadlines (alerts.reminders).
-    "due_items": ["incidents.reminders.due_items", "actions.reminders.due_items", "learning.reminders.due_items",
-                  "learning.selectors_cascade.due_items"],
+    "due_items": [
+        "incidents.reminders.due_items",
+        "actions.reminders.due_items",
+        "learning.reminders.due_items",
+        "learning.selectors_cascade.due_items",
+    ],
 }
 # For each subject an action may belong to (actions.models.SUBJECT_FIELDS), the module of its
 # app that answers for it: who reads it, who is accountable, its timeline (actions.subjects).
@@ -332,7 +342,9 @@ SPECTACULAR_SETTINGS = {
 # The default key is for laptops and tests only: production refuses it.
 DEVELOPMENT_AUDIT_HMAC_KEYS = {"development": "insecure-development-audit-key-not-for-production"}
 try:
-    AUDIT_HMAC_KEYS = json.loads(os.environ["AUDIT_HMAC_KEYS"]) if os.environ.get("AUDIT_HMAC_KEYS") else DEVELOPMENT_AUDIT_HMAC_KEYS
+    AUDIT_HMAC_KEYS = (
+        json.loads(os.environ["AUDIT_HMAC_KEYS"]) if os.environ.get("AUDIT_HMAC_KEYS") else DEVELOPMENT_AUDIT_HMAC_KEYS
+    )
 except ValueError as error:
     raise ImproperlyConfigured(f'AUDIT_HMAC_KEYS must be a JSON object, e.g. {{"2026-12": "<secret>"}}: {error}') from None
 if not isinstance(AUDIT_HMAC_KEYS, dict) or not all(isinstance(v, str) and v for v in AUDIT_HMAC_KEYS.values()):
@@ -353,10 +365,14 @@ AUDIT_ALLOW_FLUSH = False
 DEVELOPMENT_FIELD_ENCRYPTION_KEYS = {"development": "aW5zZWN1cmUgZGV2ZWxvcG1lbnQgZmllbGQga2V5ISE="}
 try:
     FIELD_ENCRYPTION_KEYS = (
-        json.loads(os.environ["FIELD_ENCRYPTION_KEYS"]) if os.environ.get("FIELD_ENCRYPTION_KEYS") else DEVELOPMENT_FIELD_ENCRYPTION_KEYS
+        json.loads(os.environ["FIELD_ENCRYPTION_KEYS"])
+        if os.environ.get("FIELD_ENCRYPTION_KEYS")
+        else DEVELOPMENT_FIELD_ENCRYPTION_KEYS
     )
 except ValueError as error:
-    raise ImproperlyConfigured(f'FIELD_ENCRYPTION_KEYS must be a JSON object, e.g. {{"2026-12": "<Fernet key>"}}: {error}') from None
+    raise ImproperlyConfigured(
+        f'FIELD_ENCRYPTION_KEYS must be a JSON object, e.g. {{"2026-12": "<Fernet key>"}}: {error}'
+    ) from None
 if not isinstance(FIELD_ENCRYPTION_KEYS, dict) or not all(isinstance(v, str) and v for v in FIELD_ENCRYPTION_KEYS.values()):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be a JSON object of key id -> Fernet key (text).")
 FIELD_ENCRYPTION_KEY_ID = os.environ.get("FIELD_ENCRYPTION_KEY_ID", next(iter(FIELD_ENCRYPTION_KEYS), ""))

@@ -67,7 +67,9 @@ for _key_id, _secret in AUDIT_HMAC_KEYS.items():  # noqa: F405 - from base
     if len(_secret) < 32 or _secret in DEVELOPMENT_AUDIT_HMAC_KEYS.values():  # noqa: F405
         raise ImproperlyConfigured(f"The audit key {_key_id!r} must be a random secret of at least 32 characters.")
 if AUDIT_HMAC_KEY_ID not in AUDIT_HMAC_KEYS:  # noqa: F405
-    raise ImproperlyConfigured("AUDIT_HMAC_KEY_ID must name one of the keys in AUDIT_HMAC_KEYS (the one new events are sealed with).")
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEY_ID must name one of the keys in AUDIT_HMAC_KEYS (the one new events are sealed with)."
+    )
 
 # A SIN's child, case reference and court are encrypted under a key the database does not hold (docs/decisions/0019).
 if not os.environ.get("FIELD_ENCRYPTION_KEYS", "").strip():
@@ -83,10 +85,16 @@ for _key_id, _key in FIELD_ENCRYPTION_KEYS.items():  # noqa: F405 - from base
     try:
         Fernet(_key.encode())
     except ValueError:
-        raise ImproperlyConfigured(f"The field encryption key {_key_id!r} is not a Fernet key (32 random bytes, URL-safe base64).") from None
+        raise ImproperlyConfigured(
+            f"The field encryption key {_key_id!r} is not a Fernet key (32 random bytes, URL-safe base64)."
+        ) from None
 if FIELD_ENCRYPTION_KEY_ID not in FIELD_ENCRYPTION_KEYS:  # noqa: F405
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY_ID must name one of the keys in FIELD_ENCRYPTION_KEYS (the one new values use).")
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEY_ID must name one of the keys in FIELD_ENCRYPTION_KEYS (the one new values use)."
+    )
 
 # Every file people send is scanned for viruses (documents/scanning.py).
 if not (CLAMD_SOCKET or CLAMD_HOST):  # noqa: F405 - from base
-    raise ImproperlyConfigured("Set CLAMD_SOCKET (or CLAMD_HOST and CLAMD_PORT): every uploaded file must be scanned for viruses.")
+    raise ImproperlyConfigured(
+        "Set CLAMD_SOCKET (or CLAMD_HOST and CLAMD_PORT): every uploaded file must be scanned for viruses."
+    )

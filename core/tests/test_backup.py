@@ -54,8 +54,14 @@ def recorded(org, settings, tmp_path):
 def manage(*args, env: dict) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env}
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=environment,  # noqa: S603
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def backup(tmp_path) -> tuple:
@@ -66,8 +72,11 @@ def backup(tmp_path) -> tuple:
 
 
 def restored_into(database_url: str, tmp_path, archive) -> dict:
-    env = {"DATABASE_URL": database_url, "MEDIA_ROOT": str(tmp_path / "restored-media"),
-           "AUDIT_ANCHOR_FILE": str(tmp_path / "restored-anchors.jsonl")}
+    env = {
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(tmp_path / "restored-media"),
+        "AUDIT_ANCHOR_FILE": str(tmp_path / "restored-anchors.jsonl"),
+    }
     result = manage("restore", str(archive), env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "The audit trail is intact" in result.stdout
@@ -141,8 +150,11 @@ def test_restore_refuses_an_altered_archive_before_changing_anything(recorded, t
                 data = data.replace(b"%%EOF", b"%%EOX")
             info.size = len(data)
             target.addfile(info, io.BytesIO(data))
-    result = manage("restore", str(altered), env={"DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
-                                                  "MEDIA_ROOT": str(tmp_path / "r-media")})
+    result = manage(
+        "restore",
+        str(altered),
+        env={"DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}", "MEDIA_ROOT": str(tmp_path / "r-media")},
+    )
     assert result.returncode != 0
     assert "does not match its SHA-256 in the manifest" in result.stderr
     assert not (tmp_path / "r-media").exists()

@@ -25,7 +25,9 @@ def test_every_url_is_not_stored_by_any_cache(world, url_name, row):  # noqa: F8
         response = world.clients[key].get(url)
         directives = _directives(response)
         if "no-store" not in directives or response.get("Pragma") != "no-cache":
-            wrong.append(f"{key} ({response.status_code}): Cache-Control {response.get('Cache-Control')!r}, Pragma {response.get('Pragma')!r}")
+            wrong.append(
+                f"{key} ({response.status_code}): Cache-Control {response.get('Cache-Control')!r}, Pragma {response.get('Pragma')!r}"
+            )
         if directives & {"public", "max-age", "s-maxage"}:
             wrong.append(f"{key}: a caching directive survived: {response.get('Cache-Control')!r}")
     assert not wrong, f"GET {url} ({url_name}):\n  " + "\n  ".join(wrong)

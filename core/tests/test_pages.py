@@ -26,8 +26,14 @@ def submitted_incident(org):
     data = services.FormData(
         criteria=["child_seriously_harmed"],
         values=dict(
-            title="Fall at contact centre", children="A, 4", case_reference="ABC123", what_happened="x",
-            cafcass_involvement="y", immediate_actions="z", incident_date=date(2026, 11, 2), aware_date=date(2026, 11, 3),
+            title="Fall at contact centre",
+            children="A, 4",
+            case_reference="ABC123",
+            what_happened="x",
+            cafcass_involvement="y",
+            immediate_actions="z",
+            incident_date=date(2026, 11, 2),
+            aware_date=date(2026, 11, 3),
         ),
     )
     incident = services.incident_create(actor=author, team=org.team, data=data)
@@ -106,7 +112,9 @@ def test_home_says_so_when_nothing_awaits(org, client):
 
 def test_home_lists_a_draft_to_its_author(org, client):
     author = org.people[Role.LOCAL_MANAGER]
-    draft = services.incident_create(actor=author, team=org.team, data=services.FormData(criteria=[], values={"title": "Half written"}))
+    draft = services.incident_create(
+        actor=author, team=org.team, data=services.FormData(criteria=[], values={"title": "Half written"})
+    )
     sign_in(client, author)
     page = client.get("/").content.decode()
     assert "Complete and submit the SIN form" in page
@@ -251,7 +259,11 @@ def test_manage_check_deploy_reports_no_issues():
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -260,11 +272,22 @@ def test_manage_check_deploy_reports_no_issues():
 
 
 def _production_check(**overrides) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "k" * 60, **PRODUCTION_ENV, **overrides}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "k" * 60,
+        **PRODUCTION_ENV,
+        **overrides,
+    }
     for name in [name for name, value in env.items() if value is None]:
         env.pop(name)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -348,13 +371,21 @@ def test_a_learning_lead_sees_and_updates_the_action_they_own(org, client):
     from incidents.choices import ActionStatus
 
     incident = submitted_incident(org)
-    incident = services.incident_ad_analyse(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                            expected_version=incident.version, analysis="a", proposal="meets_share")
-    incident = services.incident_od_sign_off(actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk,
-                                             expected_version=incident.version)
+    incident = services.incident_ad_analyse(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        analysis="a",
+        proposal="meets_share",
+    )
+    incident = services.incident_od_sign_off(
+        actor=org.people[Role.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     lead = org.people[Role.LEARNING_LEAD]
     action = services.action_add(
-        actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
         action=services.RequestedAction("Write the training material", lead, timezone.localdate() + timedelta(days=30)),
     )
     sign_in(client, lead)
@@ -365,9 +396,15 @@ def test_a_learning_lead_sees_and_updates_the_action_they_own(org, client):
     assert client.get(incident.get_absolute_url()).status_code == 404
     page = client.get(f"/actions/{action.pk}/")
     assert page.status_code == 200
-    response = client.post(f"/actions/{action.pk}/", {
-        "version": action.version, "status": ActionStatus.DONE, "evidence": "Published on the Learning Portal.",
-    }, follow=True)
+    response = client.post(
+        f"/actions/{action.pk}/",
+        {
+            "version": action.version,
+            "status": ActionStatus.DONE,
+            "evidence": "Published on the Learning Portal.",
+        },
+        follow=True,
+    )
     assert response.redirect_chain == [("/", 302)]
     assert "The action has been updated." in response.content.decode()
     action.refresh_from_db()

@@ -38,7 +38,9 @@ def test_production_refuses_email_without_tls_to_another_machine():
     assert "Email to smtp.example.org would travel unencrypted" in result.stderr
 
 
-@pytest.mark.parametrize(("variables"), [{"EMAIL_USE_TLS": "1"}, {"EMAIL_USE_TLS": None, "EMAIL_USE_SSL": "1", "EMAIL_PORT": "465"}])
+@pytest.mark.parametrize(
+    ("variables"), [{"EMAIL_USE_TLS": "1"}, {"EMAIL_USE_TLS": None, "EMAIL_USE_SSL": "1", "EMAIL_PORT": "465"}]
+)
 def test_production_accepts_starttls_or_implicit_tls(variables):
     assert _production_check(**variables).returncode == 0
 

@@ -52,7 +52,8 @@ def test_five_megabytes_on_the_edit_form_lose_nothing_saved_or_typed(org, client
     incident = incident_at(org, Stage.DRAFT)
     before = Incident.objects.values().get(pk=incident.pk)
     response = sign_in(client, org.people[Role.LOCAL_MANAGER]).post(
-        f"/incidents/{incident.pk}/edit/", edit_post(org, incident, title="A new title typed", immediate_actions=FIVE_MB))
+        f"/incidents/{incident.pk}/edit/", edit_post(org, incident, title="A new title typed", immediate_actions=FIVE_MB)
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert_error_beside(body, "immediate_actions", "Immediate actions taken must be 20,000 characters or fewer")
@@ -62,8 +63,11 @@ def test_five_megabytes_on_the_edit_form_lose_nothing_saved_or_typed(org, client
 
 def test_five_megabytes_through_the_api_are_a_json_400_naming_the_field_and_its_limit(org, client):
     api = token_client(client, org.people[Role.LOCAL_MANAGER])
-    response = api.post("/api/incidents/", json.dumps({"kind": "case", "team": org.team.pk, "what_happened": FIVE_MB}),
-                        content_type="application/json")
+    response = api.post(
+        "/api/incidents/",
+        json.dumps({"kind": "case", "team": org.team.pk, "what_happened": FIVE_MB}),
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"what_happened": ["Ensure this field has no more than 20000 characters."]}
@@ -74,7 +78,8 @@ def test_a_body_over_the_limit_gets_the_govuk_page_saying_the_limit(org, client)
     incident = incident_at(org, Stage.DRAFT)
     before = Incident.objects.values().get(pk=incident.pk)
     response = sign_in(client, org.people[Role.LOCAL_MANAGER]).post(
-        f"/incidents/{incident.pk}/edit/", edit_post(org, incident, what_happened=OVER_THE_LIMIT))
+        f"/incidents/{incident.pk}/edit/", edit_post(org, incident, what_happened=OVER_THE_LIMIT)
+    )
     assert response.status_code == 413
     body = response.content.decode()
     assert "govuk-template" in body and "Bad Request" not in body
@@ -119,8 +124,11 @@ def test_a_form_over_the_limit_through_the_api_is_json_too(org, client, content_
 def test_a_body_over_the_limit_on_a_step_endpoint(org, client):
     incident = incident_at(org, Stage.WITH_AD)
     api = token_client(client, org.people[Role.ASSISTANT_DIRECTOR])
-    response = api.post(f"/api/incidents/{incident.pk}/steps/ad_return/",
-                        json.dumps({"version": incident.version, "text": OVER_THE_LIMIT}), content_type="application/json")
+    response = api.post(
+        f"/api/incidents/{incident.pk}/steps/ad_return/",
+        json.dumps({"version": incident.version, "text": OVER_THE_LIMIT}),
+        content_type="application/json",
+    )
     assert response.status_code == 413 and response.json()["code"] == "too_large"
     incident.refresh_from_db()
     assert incident.stage == Stage.WITH_AD
@@ -138,7 +146,9 @@ def test_a_large_file_upload_is_still_refused_beside_the_file_field(org, client)
     """Files do not count against the body limit: the documents' own limit says what is wrong, beside the field."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = sign_in(client, org.people[Role.LOCAL_MANAGER]).post("/documents/import/", {
-        "file": SimpleUploadedFile("big.docx", b"x" * (settings.DOCUMENT_MAX_UPLOAD_BYTES + 1)), "place": f"team:{org.team.pk}"})
+    response = sign_in(client, org.people[Role.LOCAL_MANAGER]).post(
+        "/documents/import/",
+        {"file": SimpleUploadedFile("big.docx", b"x" * (settings.DOCUMENT_MAX_UPLOAD_BYTES + 1)), "place": f"team:{org.team.pk}"},
+    )
     assert response.status_code == 200
     assert "must be smaller than" in response.content.decode()

@@ -76,7 +76,7 @@ def test_signing_in_to_ones_own_account_does_not_reset_the_address_count():
     device = TOTPDevice.objects.get(user=sprayer)
     assert own.post(CODE, {"token": code_for(device)}).status_code == 302
     assert own.get("/").status_code == 200  # signed in, so axes saw a successful sign-in from the address
-    outcomes = [attempt(user, SPRAYED, address) for user in targets[limit - 5:]]
+    outcomes = [attempt(user, SPRAYED, address) for user in targets[limit - 5 :]]
     assert LOCKED in outcomes[-1][1]
 
 
@@ -114,15 +114,22 @@ def test_the_api_answers_429_with_retry_after_once_a_person_passes_their_rate(or
 
 def test_the_intake_endpoint_answers_429_with_retry_after(org, rates):
     rates(anon="3/minute")
-    source = SourceSystem.objects.create(name="Health and Safety reporting", function=org.function,
-                                         author=org.people[Role.HEAD_OF_PROFESSION])
+    source = SourceSystem.objects.create(
+        name="Health and Safety reporting", function=org.function, author=org.people[Role.HEAD_OF_PROFESSION]
+    )
     _, raw = source_token_issue(actor=org.people[Role.ADMINISTRATOR], source_system=source)
     api = APIClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     def push(n):
-        body = {"category": "health_safety", "source_reference": f"HS-{n}", "title": "Fire at the Leeds office",
-                "what_happened": "A fire in the kitchen.", "incident_date": "2026-01-05", "aware_date": "2026-01-06",
-                "immediate_actions": "Staff moved."}
+        body = {
+            "category": "health_safety",
+            "source_reference": f"HS-{n}",
+            "title": "Fire at the Leeds office",
+            "what_happened": "A fire in the kitchen.",
+            "incident_date": "2026-01-05",
+            "aware_date": "2026-01-06",
+            "immediate_actions": "Staff moved.",
+        }
         return api.post("/api/intake/incidents/", data=json.dumps(body), content_type="application/json")
 
     for n in range(3):
@@ -134,7 +141,9 @@ def test_the_rate_limits_are_configured_and_counted_in_a_cache_every_process_sha
     from config.settings import base
 
     assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
-        "rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"]
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ]
     assert set(base.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) == {"anon", "user"}
     assert base.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 
@@ -142,7 +151,9 @@ def test_the_rate_limits_are_configured_and_counted_in_a_cache_every_process_sha
 def test_the_database_cache_counts_requests_from_every_process(org, rates):
     """Two clients (as two server processes would be) count against the same limit in the database cache."""
     rates(user="3/minute")
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}):
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+    ):
         call_command("createcachetable", verbosity=0)
         user = org.people[Role.LOCAL_MANAGER]
         first, second = sign_in(Client(), user), sign_in(Client(), user)

@@ -35,9 +35,20 @@ pytestmark = pytest.mark.django_db
 # --- who asks ----------------------------------------------------------------------------
 
 ANON = "anonymous"
-LM, AD, HOP, OD = Role.LOCAL_MANAGER.value, Role.ASSISTANT_DIRECTOR.value, Role.HEAD_OF_PROFESSION.value, Role.OPERATIONAL_DIRECTOR.value
+LM, AD, HOP, OD = (
+    Role.LOCAL_MANAGER.value,
+    Role.ASSISTANT_DIRECTOR.value,
+    Role.HEAD_OF_PROFESSION.value,
+    Role.OPERATIONAL_DIRECTOR.value,
+)
 NIS, CMT, CEO = Role.NIS_REVIEWER.value, Role.CMT_MEMBER.value, Role.CEO.value
-BOARD, CHAIR, LL, PQC, ADMIN = Role.BOARD_MEMBER.value, Role.CHAIR.value, Role.LEARNING_LEAD.value, Role.PQC_MEMBER.value, Role.ADMINISTRATOR.value
+BOARD, CHAIR, LL, PQC, ADMIN = (
+    Role.BOARD_MEMBER.value,
+    Role.CHAIR.value,
+    Role.LEARNING_LEAD.value,
+    Role.PQC_MEMBER.value,
+    Role.ADMINISTRATOR.value,
+)
 OTHER_LM, OTHER_AD, OTHER_OD, OTHER_HOP = (f"other_{role}" for role in (LM, AD, OD, HOP))
 OTHER_PLACE = (OTHER_LM, OTHER_AD, OTHER_OD, OTHER_HOP)
 PEOPLE = (ANON, *(role.value for role in Role), *OTHER_PLACE)
@@ -133,44 +144,71 @@ ROWS: dict[str, list[Case]] = {
     ],
     # Who has seen the record (UK GDPR): its AD and OD, Core CMT and the CEO; not the local manager or NIS, whose reads it lists.
     "incidents:seen_by": [
-        case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD, OD, CMT, CEO), 200)),
-             shows=lambda w: "Looked at who has seen the record", shown_to=(AD, OD, CMT, CEO)),
+        case(
+            "signed off",
+            ON_SIGNED_OFF,
+            expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD, OD, CMT, CEO), 200)),
+            shows=lambda w: "Looked at who has seen the record",
+            shown_to=(AD, OD, CMT, CEO),
+        ),
         case("draft", ON_DRAFT, expect=expect(404, (SEES_DRAFT, 403), ((AD, OD), 200))),
     ],
     "incidents:submit": [case("draft", ON_DRAFT, expect=POST_ONLY)],
     "incidents:step": [
-        case("CEO decision", lambda w: {"pk": w.signed_off.pk, "step": "ceo_decision"},
-             expect=expect(404, (SEES_SIGNED_OFF, 403), ((CEO,), 200))),
-        case("AD analysis", lambda w: {"pk": w.with_ad.pk, "step": "ad_analyse"},
-             expect=expect(404, (SEES_DRAFT, 403), ((AD,), 200))),
-        case("OD sign-off", lambda w: {"pk": w.with_od.pk, "step": "od_sign_off"},
-             expect=expect(404, (SEES_DRAFT, 403), ((OD,), 200))),
-        case("learning", lambda w: {"pk": w.signed_off.pk, "step": "learning_record"},
-             expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD, OD), 200))),
+        case(
+            "CEO decision",
+            lambda w: {"pk": w.signed_off.pk, "step": "ceo_decision"},
+            expect=expect(404, (SEES_SIGNED_OFF, 403), ((CEO,), 200)),
+        ),
+        case(
+            "AD analysis",
+            lambda w: {"pk": w.with_ad.pk, "step": "ad_analyse"},
+            expect=expect(404, (SEES_DRAFT, 403), ((AD,), 200)),
+        ),
+        case(
+            "OD sign-off",
+            lambda w: {"pk": w.with_od.pk, "step": "od_sign_off"},
+            expect=expect(404, (SEES_DRAFT, 403), ((OD,), 200)),
+        ),
+        case(
+            "learning",
+            lambda w: {"pk": w.signed_off.pk, "step": "learning_record"},
+            expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD, OD), 200)),
+        ),
         case("no such step", lambda w: {"pk": w.signed_off.pk, "step": "nonsense"}, expect=expect(404)),
     ],
     "incidents:case_review": [
         case("commissioned", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 403), ((NIS,), 200))),
         case("draft: none yet", ON_DRAFT, expect=expect(404, (SEES_DRAFT, 403))),
     ],
-    "incidents:action_create": [case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 403), ((CEO, AD, OD), 200)))],
+    "incidents:action_create": [
+        case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 403), ((CEO, AD, OD), 200)))
+    ],
     "actions:edit": [
         # Owned by the AD, who is also accountable for it.
         case("AD's action", lambda w: {"pk": w.action.pk}, expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD,), 200))),
         # A learning lead reads no incident, but updates the action given to them; the AD is accountable for it.
-        case("learning lead's action", lambda w: {"pk": w.learning_action.pk},
-             expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD, LL), 200))),
+        case(
+            "learning lead's action",
+            lambda w: {"pk": w.learning_action.pk},
+            expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD, LL), 200)),
+        ),
     ],
     # --- Board and Chair read briefings, never the record
     "incidents:briefings": [case(expect=EVERYONE_SIGNED_IN, shows=lambda w: w.briefing.title, shown_to=(BOARD, CHAIR))],
-    "incidents:briefing": [case("shared with the Board", lambda w: {"pk": w.briefing.pk}, expect=expect(404, ((BOARD, CHAIR), 200)))],
+    "incidents:briefing": [
+        case("shared with the Board", lambda w: {"pk": w.briefing.pk}, expect=expect(404, ((BOARD, CHAIR), 200)))
+    ],
     # --- notifications: everyone's own
     "alerts:list": [case(expect=EVERYONE_SIGNED_IN, shows=lambda w: "awaits your analysis", shown_to=(AD,))],
     "alerts:read": [case("the AD's", lambda w: {"pk": w.notification.pk}, expect=POST_ONLY)],
     "alerts:read_all": [case(expect=POST_ONLY)],
     # --- documents: blank forms for everyone; a record's papers and files as its page
     "documents:index": [case(expect=EVERYONE_SIGNED_IN)],
-    "documents:blank_sin": [case("case-related", expect=EVERYONE_SIGNED_IN), case("non-case", query="?kind=non_case", expect=EVERYONE_SIGNED_IN)],
+    "documents:blank_sin": [
+        case("case-related", expect=EVERYONE_SIGNED_IN),
+        case("non-case", query="?kind=non_case", expect=EVERYONE_SIGNED_IN),
+    ],
     "documents:blank_cr1": [case(expect=EVERYONE_SIGNED_IN)],
     "documents:import": [case(expect=expect(403, ((LM, AD, HOP, OTHER_LM, OTHER_AD, OTHER_HOP), 200)))],
     "documents:import_result": [case("imported draft", lambda w: {"pk": w.imported.pk}, expect=expect(404, (SEES_DRAFT, 200)))],
@@ -183,46 +221,75 @@ ROWS: dict[str, list[Case]] = {
         case("CR1 being written", ON_REVIEWING, expect=expect(404, (SEES_SIGNED_OFF, 200))),
     ],
     "documents:attachments": [
-        case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 200)), shows=lambda w: "statement.docx", shown_to=SEES_SIGNED_OFF),
+        case(
+            "signed off",
+            ON_SIGNED_OFF,
+            expect=expect(404, (SEES_SIGNED_OFF, 200)),
+            shows=lambda w: "statement.docx",
+            shown_to=SEES_SIGNED_OFF,
+        ),
     ],
-    "documents:attachment_download": [case("a file on the signed-off record", lambda w: {"pk": w.attachment.pk}, expect=expect(404, (SEES_SIGNED_OFF, 200)))],
+    "documents:attachment_download": [
+        case("a file on the signed-off record", lambda w: {"pk": w.attachment.pk}, expect=expect(404, (SEES_SIGNED_OFF, 200)))
+    ],
     # --- learning: the cascade (3.5) and embedding tested in practice (3.6); read by every member of staff
-    "learning:cascade": [case("agreed", ON_ITEM, expect=LEARNING_READERS, shows=lambda w: "1 of 2 teams confirmed", shown_to=LEARNING_SEES)],
+    "learning:cascade": [
+        case("agreed", ON_ITEM, expect=LEARNING_READERS, shows=lambda w: "1 of 2 teams confirmed", shown_to=LEARNING_SEES)
+    ],
     "learning:cascade_decide": [case("not yet agreed", lambda w: {"pk": w.undecided_item.pk}, expect=LEARNING_STEP(LL))],
     "learning:cascade_omt": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(LL))],
     "learning:cascade_sam": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(AD, OTHER_AD))],
     "learning:cascade_team": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(LM, OTHER_LM))],
     "learning:staff_alert_send": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(LL))],
-    "learning:staff_alert": [case("knowledge alert", lambda w: {"pk": w.staff_alert.pk}, expect=LEARNING_READERS,
-                                  shows=lambda w: "Who has acknowledged it", shown_to=(LL, AD))],
+    "learning:staff_alert": [
+        case(
+            "knowledge alert",
+            lambda w: {"pk": w.staff_alert.pk},
+            expect=LEARNING_READERS,
+            shows=lambda w: "Who has acknowledged it",
+            shown_to=(LL, AD),
+        )
+    ],
     "learning:staff_alert_acknowledge": [case("knowledge alert", lambda w: {"pk": w.staff_alert.pk}, expect=POST_ONLY)],
     "learning:checks": [case(kwargs=ON_ITEM, expect=LEARNING_READERS, shows=lambda w: "Ten case audits", shown_to=LEARNING_SEES)],
     "learning:check_record": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(AD, HOP, OTHER_AD, OTHER_HOP))],
     "learning:check_evidence": [case("its file", lambda w: {"pk": w.check.pk}, expect=LEARNING_READERS)],
     "learning:progress_review_schedule": [case(kwargs=ON_ITEM, expect=LEARNING_STEP(AD))],
     "learning:progress_review_record": [case("scheduled", lambda w: {"pk": w.progress_review.pk}, expect=LEARNING_STEP(AD))],
-    "learning:agenda": [case(expect=LEARNING_READERS, shows=lambda w: "Learning with a cascade", shown_to=(AD, HOP, OTHER_AD, OTHER_HOP))],
+    "learning:agenda": [
+        case(expect=LEARNING_READERS, shows=lambda w: "Learning with a cascade", shown_to=(AD, HOP, OTHER_AD, OTHER_HOP))
+    ],
     "learning:agenda_docx": [case("an AQR of the area", query="?area=AREA&forum=aqr", expect=LEARNING_READERS)],
     "learning:agenda_pdf": [case("an AQR of the area", query="?area=AREA&forum=aqr", expect=LEARNING_READERS)],
     "learning:embedding_due": [case(expect=LEARNING_READERS, shows=lambda w: "Learning with a cascade", shown_to=(AD,))],
-    "api-learning-alerts": [case(expect=API_EVERYONE, shows=lambda w: w.staff_alert.title, shown_to=tuple(p for p in LEARNING_SEES if p != LL))],
+    "api-learning-alerts": [
+        case(expect=API_EVERYONE, shows=lambda w: w.staff_alert.title, shown_to=tuple(p for p in LEARNING_SEES if p != LL))
+    ],
     "api-learning-alert-acknowledge": [case("knowledge alert", lambda w: {"pk": w.staff_alert.pk}, expect=API_WRITE_ONLY)],
     "api-learning-cascade": [case("agreed", ON_ITEM, expect=expect(200, (LEARNING_HIDDEN, 404), anonymous=403))],
     "api-learning-checks": [case(kwargs=ON_ITEM, expect=expect(200, (LEARNING_HIDDEN, 404), anonymous=403))],
     # --- the API: the same visibility; anonymous is refused
     # --- the Learning Portal's items (learning.selectors.learning_items_visible_to): published, read by the
     # staff; a draft (written by NIS, its AD responsible) by its author, the AD, the leads, CMT, the CEO and ODs
-    "learning:list": [case(expect=expect(200, (LEARNING_HIDDEN, 403)), shows=lambda w: w.learning_item.title, shown_to=LEARNING_SEES)],
+    "learning:list": [
+        case(expect=expect(200, (LEARNING_HIDDEN, 403)), shows=lambda w: w.learning_item.title, shown_to=LEARNING_SEES)
+    ],
     "learning:create": [case(expect=expect(403, ((NIS, LL, POLICY, AD, HOP, OTHER_AD, OTHER_HOP), 200)))],
     "learning:detail": [
         case("published", ON_ITEM, expect=LEARNING_READERS),
         case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 200))),
     ],
-    "learning:edit": [case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 403), ((NIS, AD, LL, POLICY), 200)))],
-    "learning:publish": [case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 403), ((NIS, AD, LL, POLICY), 200)))],
+    "learning:edit": [
+        case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 403), ((NIS, AD, LL, POLICY), 200)))
+    ],
+    "learning:publish": [
+        case("draft", ON_LEARNING_DRAFT, expect=expect(404, (LEARNING_DRAFT_READERS, 403), ((NIS, AD, LL, POLICY), 200)))
+    ],
     "learning:action_add": [case("published", ON_ITEM, expect=LEARNING_STEP(AD))],
     "learning:close": [case("published", ON_ITEM, expect=LEARNING_STEP(AD))],
-    "learning:carry": [case("signed off", lambda w: {"incident_pk": w.signed_off.pk}, expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD,), 200)))],
+    "learning:carry": [
+        case("signed off", lambda w: {"incident_pk": w.signed_off.pk}, expect=expect(404, (SEES_SIGNED_OFF, 403), ((AD,), 200)))
+    ],
     "api-learning-list": [case(expect=API_EVERYONE, shows=lambda w: w.learning_item.title, shown_to=LEARNING_SEES)],
     "api-learning-detail": [
         case("published", ON_ITEM, expect=expect(200, (LEARNING_HIDDEN, 404), anonymous=403)),
@@ -235,14 +302,26 @@ ROWS: dict[str, list[Case]] = {
     "api-incident-list": [case(expect=API_EVERYONE, shows=lambda w: w.signed_off.reference, shown_to=SEES_SIGNED_OFF)],
     "api-incident-detail": [
         case("signed off", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403)),
-        case("CR1 being written", ON_REVIEWING, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403), shows=CR1_DRAFT, shown_to=(NIS,)),
+        case(
+            "CR1 being written",
+            ON_REVIEWING,
+            expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403),
+            shows=CR1_DRAFT,
+            shown_to=(NIS,),
+        ),
         case("draft", ON_DRAFT, expect=expect(404, (SEES_DRAFT, 200), anonymous=403)),
     ],
     # One endpoint per step: each answers POST only.
     **{f"api-step-{step}": [case("signed off", ON_SIGNED_OFF, expect=API_WRITE_ONLY)] for step in API_STEPS},
     "api-case-review": [
         case("commissioned", ON_SIGNED_OFF, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403)),
-        case("CR1 being written", ON_REVIEWING, expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403), shows=CR1_DRAFT, shown_to=(NIS,)),
+        case(
+            "CR1 being written",
+            ON_REVIEWING,
+            expect=expect(404, (SEES_SIGNED_OFF, 200), anonymous=403),
+            shows=CR1_DRAFT,
+            shown_to=(NIS,),
+        ),
         case("draft: none yet", ON_DRAFT, expect=expect(404, anonymous=403)),
     ],
     "api-action-create": [case("signed off", ON_SIGNED_OFF, expect=API_WRITE_ONLY)],
@@ -334,30 +413,46 @@ class World:
         self.org = org
         p = org.people
         lm, ad, od, ceo = p[Role.LOCAL_MANAGER], p[Role.ASSISTANT_DIRECTOR], p[Role.OPERATIONAL_DIRECTOR], p[Role.CEO]
-        self.draft = services.incident_create(actor=lm, team=org.team, data=services.FormData(criteria=[], values={"title": "Half-written draft"}))
+        self.draft = services.incident_create(
+            actor=lm, team=org.team, data=services.FormData(criteria=[], values={"title": "Half-written draft"})
+        )
         self.with_ad = self._submitted(lm, "Awaiting the AD")
         self.with_od = self._analysed(ad, self._submitted(lm, "Awaiting the OD"))
         signed_off = self._analysed(ad, self._submitted(lm, "Signed off"))
         self.signed_off = services.incident_od_sign_off(actor=od, incident_id=signed_off.pk, expected_version=signed_off.version)
         reviewing = self._analysed(ad, self._submitted(lm, "Case review being written"))
         reviewing = services.incident_od_sign_off(actor=od, incident_id=reviewing.pk, expected_version=reviewing.version)
-        services.case_review_save(actor=p[Role.NIS_REVIEWER], incident_id=reviewing.pk, expected_version=reviewing.version,
-                                  values={"summary": "Unfinished summary of the case review"})
+        services.case_review_save(
+            actor=p[Role.NIS_REVIEWER],
+            incident_id=reviewing.pk,
+            expected_version=reviewing.version,
+            values={"summary": "Unfinished summary of the case review"},
+        )
         self.reviewing = reviewing
         services.incident_ceo_decide(
-            actor=ceo, incident_id=self.signed_off.pk, expected_version=self.signed_off.version,
-            decision=Decision.SHARE_BOARD, rationale="The Board should know.",
-            briefing_title="Briefing for the Board on a serious incident", briefing_text="What the Board needs to know.",
+            actor=ceo,
+            incident_id=self.signed_off.pk,
+            expected_version=self.signed_off.version,
+            decision=Decision.SHARE_BOARD,
+            rationale="The Board should know.",
+            briefing_title="Briefing for the Board on a serious incident",
+            briefing_text="What the Board needs to know.",
         )
         self.signed_off.refresh_from_db()
         self.action = services.action_add(
-            actor=ceo, incident_id=self.signed_off.pk, expected_version=self.signed_off.version,
+            actor=ceo,
+            incident_id=self.signed_off.pk,
+            expected_version=self.signed_off.version,
             action=services.RequestedAction("Review the contact arrangements", ad, timezone.localdate() + timedelta(days=20)),
         )
         self.signed_off.refresh_from_db()
         self.learning_action = services.action_add(
-            actor=ceo, incident_id=self.signed_off.pk, expected_version=self.signed_off.version,
-            action=services.RequestedAction("Write the training material", p[Role.LEARNING_LEAD], timezone.localdate() + timedelta(days=40)),
+            actor=ceo,
+            incident_id=self.signed_off.pk,
+            expected_version=self.signed_off.version,
+            action=services.RequestedAction(
+                "Write the training material", p[Role.LEARNING_LEAD], timezone.localdate() + timedelta(days=40)
+            ),
         )
         self.signed_off.refresh_from_db()
         self.briefing = self.signed_off.briefings.get()
@@ -370,17 +465,28 @@ class World:
         from documents import services as documents
         from documents.word import blank_sin_form
 
-        self.attachment = documents.attachment_add(actor=lm, incident_id=self.signed_off.pk, name="statement.docx", data=blank_sin_form("case"))
-        _, self.imported, _ = documents.incident_import_word(actor=lm, team=self.org.team, name="SIN form.docx", data=blank_sin_form("case"))
+        self.attachment = documents.attachment_add(
+            actor=lm, incident_id=self.signed_off.pk, name="statement.docx", data=blank_sin_form("case")
+        )
+        _, self.imported, _ = documents.incident_import_word(
+            actor=lm, team=self.org.team, name="SIN form.docx", data=blank_sin_form("case")
+        )
 
     def _learning_draft(self, org):
         """A draft learning item written by an NIS reviewer, its AD responsible."""
         from learning.models import LearningOrigin, Theme
         from learning.services import items
 
-        return items.learning_item_create(actor=org.people[Role.NIS_REVIEWER], data=items.ItemData(
-            title="A draft learning item", origin=LearningOrigin.objects.get(code="media"), service_area=org.area,
-            headings={"learning_identified": "Learning."}, themes=list(Theme.objects.filter(code="recording"))))
+        return items.learning_item_create(
+            actor=org.people[Role.NIS_REVIEWER],
+            data=items.ItemData(
+                title="A draft learning item",
+                origin=LearningOrigin.objects.get(code="media"),
+                service_area=org.area,
+                headings={"learning_identified": "Learning."},
+                themes=list(Theme.objects.filter(code="recording")),
+            ),
+        )
 
     def _learning_cascade(self, org):
         """An item cascaded part way (its OMT, one team of two), a knowledge alert, a check with its evidence file."""
@@ -393,28 +499,59 @@ class World:
         lead, ad = p[Role.LEARNING_LEAD], p[Role.ASSISTANT_DIRECTOR]
         self.learning_item = item = published_item(org, title="Learning with a cascade")
         self.undecided_item = published_item(org, title="Learning not yet cascaded")
-        cascade.cascade_decide(actor=lead, item_id=item.pk, methods=[CascadeMethod.MONTHLY_CASCADE, CascadeMethod.KNOWLEDGE_ALERT])
+        cascade.cascade_decide(
+            actor=lead, item_id=item.pk, methods=[CascadeMethod.MONTHLY_CASCADE, CascadeMethod.KNOWLEDGE_ALERT]
+        )
         cascade.cascade_omt_record(actor=lead, item_id=item.pk, omt_date=today)
         cascade.cascade_team_confirm(actor=p[Role.LOCAL_MANAGER], item_id=item.pk, team=org.team, meeting_date=today)
-        self.staff_alert = cascade.staff_alert_send(actor=lead, item_id=item.pk, kind=CascadeMethod.KNOWLEDGE_ALERT,
-                                                    title="Read the finding first", text="Read any finding of fact.")
-        self.check = checks.check_record(actor=ad, item_id=item.pk, data=checks.CheckInput(
-            forum=Forum.AQR, area=org.area, checked_on=today, finding=Finding.PARTLY_EMBEDDED, evidence="Ten case audits.",
-            file_name="audit.pdf", file_data=b"%PDF-1.4\n%%EOF\n"))
+        self.staff_alert = cascade.staff_alert_send(
+            actor=lead,
+            item_id=item.pk,
+            kind=CascadeMethod.KNOWLEDGE_ALERT,
+            title="Read the finding first",
+            text="Read any finding of fact.",
+        )
+        self.check = checks.check_record(
+            actor=ad,
+            item_id=item.pk,
+            data=checks.CheckInput(
+                forum=Forum.AQR,
+                area=org.area,
+                checked_on=today,
+                finding=Finding.PARTLY_EMBEDDED,
+                evidence="Ten case audits.",
+                file_name="audit.pdf",
+                file_data=b"%PDF-1.4\n%%EOF\n",
+            ),
+        )
         self.progress_review = checks.progress_review_schedule(actor=ad, item_id=item.pk, due_date=today + timedelta(days=9))
 
     def _submitted(self, author, title):
         today = timezone.localdate()
-        data = services.FormData(criteria=["child_seriously_harmed"], values=dict(
-            title=title, children="A, 4", case_reference="ABC123", what_happened="What happened.",
-            cafcass_involvement="Involvement.", immediate_actions="Actions.",
-            incident_date=today - timedelta(days=3), aware_date=today - timedelta(days=2)))
+        data = services.FormData(
+            criteria=["child_seriously_harmed"],
+            values=dict(
+                title=title,
+                children="A, 4",
+                case_reference="ABC123",
+                what_happened="What happened.",
+                cafcass_involvement="Involvement.",
+                immediate_actions="Actions.",
+                incident_date=today - timedelta(days=3),
+                aware_date=today - timedelta(days=2),
+            ),
+        )
         incident = services.incident_create(actor=author, team=self.org.team, data=data)
         return services.incident_submit(actor=author, incident_id=incident.pk, expected_version=incident.version)
 
     def _analysed(self, ad, incident):
-        return services.incident_ad_analyse(actor=ad, incident_id=incident.pk, expected_version=incident.version,
-                                            analysis="Meets the criteria.", proposal=Proposal.MEETS_SHARE)
+        return services.incident_ad_analyse(
+            actor=ad,
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            analysis="Meets the criteria.",
+            proposal=Proposal.MEETS_SHARE,
+        )
 
     def person(self, key: str):
         if key.startswith("other_"):

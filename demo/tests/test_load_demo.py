@@ -30,8 +30,21 @@ def load() -> str:
 
 
 def snapshot() -> dict:
-    models = [Region, ServiceArea, Team, CorporateFunction, RoleAssignment, get_user_model(), TOTPDevice,
-              Incident, IncidentEvent, Action, Briefing, Notification, AuditEvent]
+    models = [
+        Region,
+        ServiceArea,
+        Team,
+        CorporateFunction,
+        RoleAssignment,
+        get_user_model(),
+        TOTPDevice,
+        Incident,
+        IncidentEvent,
+        Action,
+        Briefing,
+        Notification,
+        AuditEvent,
+    ]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -49,7 +62,12 @@ def test_builds_the_organisation_with_a_person_per_role_and_a_second_run_changes
     assert ServiceArea.objects.count() == 6
     assert Team.objects.count() == 12
     assert set(CorporateFunction.objects.values_list("name", flat=True)) == {
-        "HR", "Health and Safety", "IT", "Communications", "Practice", "Legal",
+        "HR",
+        "Health and Safety",
+        "IT",
+        "Communications",
+        "Practice",
+        "Legal",
     }
     for region in Region.objects.all():
         assert region.service_areas.count() == 2
@@ -94,8 +112,15 @@ def test_incidents_stand_at_every_stage_and_each_acting_person_sees_some():
     assert "intact" in verify.getvalue()
 
     # The people who act on incidents each see some; Board members and the Chair see briefings only.
-    acting = [Role.LOCAL_MANAGER, Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_DIRECTOR, Role.HEAD_OF_PROFESSION,
-              Role.NIS_REVIEWER, Role.CMT_MEMBER, Role.CEO]
+    acting = [
+        Role.LOCAL_MANAGER,
+        Role.ASSISTANT_DIRECTOR,
+        Role.OPERATIONAL_DIRECTOR,
+        Role.HEAD_OF_PROFESSION,
+        Role.NIS_REVIEWER,
+        Role.CMT_MEMBER,
+        Role.CEO,
+    ]
     for user in get_user_model().objects.filter(role_assignments__role__in=acting).distinct():
         assert incidents_visible_to(user).exists(), user.username
     for user in get_user_model().objects.filter(role_assignments__role__in=[Role.BOARD_MEMBER, Role.CHAIR]).distinct():
@@ -106,8 +131,13 @@ def test_incidents_stand_at_every_stage_and_each_acting_person_sees_some():
     admin = get_user_model().objects.get(role_assignments__role=Role.ADMINISTRATOR)
     waiting = Incident.objects.filter(stage=Stage.WITH_AD).first()
     with pytest.raises(NotAllowed):
-        services.incident_ad_analyse(actor=admin, incident_id=waiting.pk, expected_version=waiting.version,
-                                     analysis="Looks serious.", proposal="meets_share")
+        services.incident_ad_analyse(
+            actor=admin,
+            incident_id=waiting.pk,
+            expected_version=waiting.version,
+            analysis="Looks serious.",
+            proposal="meets_share",
+        )
 
 
 def test_a_demo_user_signs_in_with_the_password_and_the_printed_code_and_sees_their_work(client):

@@ -28,7 +28,8 @@ class IncidentWord(APIView):
     renderer_classes = [BinaryRenderer]
 
     @extend_schema(
-        operation_id="incident_download_docx", tags=["documents"],
+        operation_id="incident_download_docx",
+        tags=["documents"],
         summary="A SIN as a Word document",
         description="The notification, its case review (CR1) where the caller may read it, CEO decisions, actions and timeline. "
         "404 outside the caller's visibility. Audited.",
@@ -42,7 +43,9 @@ class IncidentPdf(APIView):
     renderer_classes = [BinaryRenderer]
 
     @extend_schema(
-        operation_id="incident_download_pdf", tags=["documents"], summary="A SIN as PDF",
+        operation_id="incident_download_pdf",
+        tags=["documents"],
+        summary="A SIN as PDF",
         description="The same paper as the Word download, as PDF. 404 outside the caller's visibility. Audited.",
         responses={(200, "application/pdf"): FILE, **error_responses()},
     )

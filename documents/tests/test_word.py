@@ -23,8 +23,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _paper(incident):
-    return incident_docx(incident, events=list(incident.events.all()), decisions=list(incident.decisions.all()),
-                         actions=list(incident.actions.all()), review=None, show_review=False)
+    return incident_docx(
+        incident,
+        events=list(incident.events.all()),
+        decisions=list(incident.decisions.all()),
+        actions=list(incident.actions.all()),
+        review=None,
+        show_review=False,
+    )
 
 
 class TestBlankForms:
@@ -54,14 +60,18 @@ class TestBlankForms:
 
 class TestReadingACompletedForm:
     def test_values_and_ticks_are_read(self):
-        data = fill_form(blank_sin_form("case"), {
-            "Short title": "Harm to a child",
-            "Child or children": "A, 4\nB, 6",
-            "Cafcass case reference": "ABC123",
-            "Date of the incident": "03/02/2026",
-            "Date Cafcass became aware": "4 February 2026",
-            "What happened": "Line one.\nLine two.",
-        }, tick=[CASE_CRITERIA[2][1], CASE_CRITERIA[6][1]])
+        data = fill_form(
+            blank_sin_form("case"),
+            {
+                "Short title": "Harm to a child",
+                "Child or children": "A, 4\nB, 6",
+                "Cafcass case reference": "ABC123",
+                "Date of the incident": "03/02/2026",
+                "Date Cafcass became aware": "4 February 2026",
+                "What happened": "Line one.\nLine two.",
+            },
+            tick=[CASE_CRITERIA[2][1], CASE_CRITERIA[6][1]],
+        )
         form = read_sin_form(data)
         assert form.criteria == [CASE_CRITERIA[2][0], CASE_CRITERIA[6][0]]
         assert form.values["title"] == "Harm to a child"
@@ -83,17 +93,25 @@ class TestReadingACompletedForm:
 
     def test_entries_that_cannot_be_taken_are_reported_not_guessed(self):
         future = (timezone.localdate() + timedelta(days=10)).strftime("%d/%m/%Y")
-        data = fill_form(blank_sin_form("case"), {
-            "Date of the incident": "last Tuesday", "Date Cafcass became aware": future,
-            "Cafcass case reference": "X" * 41, "Short title": "Fine",
-        }, tick=[])
+        data = fill_form(
+            blank_sin_form("case"),
+            {
+                "Date of the incident": "last Tuesday",
+                "Date Cafcass became aware": future,
+                "Cafcass case reference": "X" * 41,
+                "Short title": "Fine",
+            },
+            tick=[],
+        )
         form = read_sin_form(data)
         assert set(form.problems) == {"incident_date", "aware_date", "case_reference"}
         assert "incident_date" not in form.values and "case_reference" not in form.values
         assert form.values == {"title": "Fine"}
 
     def test_aware_before_the_incident_is_reported(self):
-        data = fill_form(blank_sin_form("case"), {"Date of the incident": "05/01/2026", "Date Cafcass became aware": "01/01/2026"}, tick=[])
+        data = fill_form(
+            blank_sin_form("case"), {"Date of the incident": "05/01/2026", "Date Cafcass became aware": "01/01/2026"}, tick=[]
+        )
         form = read_sin_form(data)
         assert "aware_date" in form.problems and form.values == {"incident_date": date(2026, 1, 5)}
 
@@ -105,8 +123,10 @@ class TestReadingACompletedForm:
 class TestRoundTrip:
     def test_an_exported_incident_imports_to_the_same_fields(self, org):
         data = case_form(
-            criteria=["child_seriously_harmed", "other"], other_description="Also: a complaint",
-            what_happened="First line.\r\nSecond line, with “quotes” & <b>tags</b>.", children="A, 4\nB, 6",
+            criteria=["child_seriously_harmed", "other"],
+            other_description="Also: a complaint",
+            what_happened="First line.\r\nSecond line, with “quotes” & <b>tags</b>.",
+            children="A, 4\nB, 6",
         )
         incident = incident_at(org, Stage.WITH_AD, data=data)
         form = read_sin_form(_paper(incident))
@@ -203,8 +223,13 @@ def _only_our_error(data: bytes) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.one_of(st.binary(max_size=2000), st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b),
-                 st.binary(max_size=200).map(lambda b: bytes.fromhex("D0CF11E0A1B11AE1") + b)))
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b),
+        st.binary(max_size=200).map(lambda b: bytes.fromhex("D0CF11E0A1B11AE1") + b),
+    )
+)
 def test_random_bytes_only_ever_raise_the_import_error(data):
     _only_our_error(data)
 
@@ -212,20 +237,34 @@ def test_random_bytes_only_ever_raise_the_import_error(data):
 _xml = st.one_of(
     st.binary(max_size=300),
     st.text(max_size=200).map(str.encode),
-    st.sampled_from([
-        b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>',
-        b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>',
-        b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
-    ]),
+    st.sampled_from(
+        [
+            b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>',
+            b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>',
+            b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+        ]
+    ),
 )
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(members=st.dictionaries(
-    st.sampled_from(["[Content_Types].xml", "word/document.xml", "_rels/.rels", "word/_rels/document.xml.rels",
-                     "docProps/core.xml", "word/styles.xml", "other.bin"]),
-    _xml, max_size=7,
-))
+@given(
+    members=st.dictionaries(
+        st.sampled_from(
+            [
+                "[Content_Types].xml",
+                "word/document.xml",
+                "_rels/.rels",
+                "word/_rels/document.xml.rels",
+                "docProps/core.xml",
+                "word/styles.xml",
+                "other.bin",
+            ]
+        ),
+        _xml,
+        max_size=7,
+    )
+)
 def test_random_zip_files_only_ever_raise_the_import_error(members):
     _only_our_error(_zip(members))
 

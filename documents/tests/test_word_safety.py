@@ -61,8 +61,11 @@ def test_a_hyperlink_is_kept_and_nothing_rewritten():
 def test_an_uploaded_document_is_kept_without_its_remote_template(org, signed_in, media):
     incident = incident_at(org, Stage.DRAFT)
     client = signed_in(org.people[Role.LOCAL_MANAGER])
-    response = client.post(reverse("documents:attachments", args=[incident.pk]),
-                           {"file": upload("statement.docx", with_attached_template(docx_with_text("A statement.")))}, follow=True)
+    response = client.post(
+        reverse("documents:attachments", args=[incident.pk]),
+        {"file": upload("statement.docx", with_attached_template(docx_with_text("A statement.")))},
+        follow=True,
+    )
     assert "The template attached from http://attacker.example/templates/normal.dotm was removed" in response.content.decode()
     attachment = Attachment.objects.get()
     with attachment.file.open("rb") as handle:
@@ -74,7 +77,9 @@ def test_an_uploaded_document_is_kept_without_its_remote_template(org, signed_in
 def test_an_upload_with_a_remote_picture_is_refused_beside_the_field(org, signed_in, media):
     incident = incident_at(org, Stage.DRAFT)
     response = signed_in(org.people[Role.LOCAL_MANAGER]).post(
-        reverse("documents:attachments", args=[incident.pk]), {"file": upload("statement.docx", with_remote_image(docx_with_text("x")))})
+        reverse("documents:attachments", args=[incident.pk]),
+        {"file": upload("statement.docx", with_remote_image(docx_with_text("x")))},
+    )
     assert response.status_code == 200
     assert "links to files elsewhere" in error_beside_file(response)
     assert not Attachment.objects.exists()
@@ -84,8 +89,11 @@ def test_an_imported_form_with_a_remote_template_becomes_a_draft_without_it(org,
     from .test_views import completed_form
 
     client = signed_in(org.people[Role.LOCAL_MANAGER])
-    response = client.post(reverse("documents:import"), {
-        "place": f"team:{org.team.pk}", "file": upload("SIN form.docx", with_attached_template(completed_form()))}, follow=True)
+    response = client.post(
+        reverse("documents:import"),
+        {"place": f"team:{org.team.pk}", "file": upload("SIN form.docx", with_attached_template(completed_form()))},
+        follow=True,
+    )
     assert response.status_code == 200
     attachment = Attachment.objects.get(purpose=Attachment.Purpose.IMPORTED_FORM)
     with attachment.file.open("rb") as handle:
@@ -95,10 +103,14 @@ def test_an_imported_form_with_a_remote_template_becomes_a_draft_without_it(org,
 # --- macros, by what they are rather than what they are called ------------------------------------
 
 
-@pytest.mark.parametrize("declared", [
-    "application/vnd.ms-office.vbaProject",  # declared for what it is, under another name
-    "image/png",  # declared as something else: found by its content
-], ids=["declared as VBA", "declared as a picture"])
+@pytest.mark.parametrize(
+    "declared",
+    [
+        "application/vnd.ms-office.vbaProject",  # declared for what it is, under another name
+        "image/png",  # declared as something else: found by its content
+    ],
+    ids=["declared as VBA", "declared as a picture"],
+)
 def test_a_macro_project_renamed_vbadata_bin_is_refused(declared):
     data = with_renamed_macros(blank_sin_form("case"), declared=declared)
     assert "word/vbaData.bin" in parts(data) and "word/vbaProject.bin" not in parts(data)

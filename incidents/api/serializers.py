@@ -96,8 +96,19 @@ class IncidentListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = ["id", "reference", "kind", "stage", "version", "title", "place", "criteria", "stage_due",
-                  "created_at", "submitted_at"]
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "stage",
+            "version",
+            "title",
+            "place",
+            "criteria",
+            "stage_due",
+            "created_at",
+            "submitted_at",
+        ]
 
     def get_place(self, obj) -> str:
         return str(obj.place) if obj.place else ""
@@ -110,8 +121,16 @@ class IncidentDetailSerializer(IncidentListSerializer):
     case_review = serializers.SerializerMethodField()
 
     class Meta(IncidentListSerializer.Meta):
-        fields = IncidentListSerializer.Meta.fields + [*FORM_FIELDS, "learning_identified", "source_system",
-                                                       "source_reference", "events", "decisions", "actions", "case_review"]
+        fields = IncidentListSerializer.Meta.fields + [
+            *FORM_FIELDS,
+            "learning_identified",
+            "source_system",
+            "source_reference",
+            "events",
+            "decisions",
+            "actions",
+            "case_review",
+        ]
 
     @extend_schema_field(CaseReviewSerializer(allow_null=True))
     def get_case_review(self, obj) -> dict | None:
@@ -220,27 +239,52 @@ class BriefingSerializer(serializers.ModelSerializer):
         fields = ["id", "incident_reference", "audience", "title", "text", "shared_at"]
 
 
-_DECISION_FIELDS = ["decision", "rationale", "briefing_title", "briefing_text", "action_description", "action_owner", "action_due_date"]
+_DECISION_FIELDS = [
+    "decision",
+    "rationale",
+    "briefing_title",
+    "briefing_text",
+    "action_description",
+    "action_owner",
+    "action_due_date",
+]
 # Each step's endpoint takes `version` and only these fields of StepSerializer: (field, what it holds
 # here, required). A required field is required in the schema, and refused (400) when missing or blank
 # by the step's service, in the page's words ("Enter your questions for the author").
 STEP_FIELDS: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
-    Step.SUBMIT: ("Submit the SIN to the Assistant Director (or, non-case, to Core CMT). A SIN returned with questions is "
-                  "resubmitted with the author's `answer` (or the one saved with the draft).",
-                  [("answer", "The answer to the Assistant Director's questions (a returned SIN only)", False)]),
-    Step.AD_ANALYSE: ("The AD's analysis and proposal; sends the SIN to the Operational Director.",
-                      [("analysis", "The analysis", True), ("proposal", "Does it meet the criteria, to share with Core CMT?", True)]),
+    Step.SUBMIT: (
+        "Submit the SIN to the Assistant Director (or, non-case, to Core CMT). A SIN returned with questions is "
+        "resubmitted with the author's `answer` (or the one saved with the draft).",
+        [("answer", "The answer to the Assistant Director's questions (a returned SIN only)", False)],
+    ),
+    Step.AD_ANALYSE: (
+        "The AD's analysis and proposal; sends the SIN to the Operational Director.",
+        [("analysis", "The analysis", True), ("proposal", "Does it meet the criteria, to share with Core CMT?", True)],
+    ),
     Step.AD_RETURN: ("Return the SIN to its author with questions.", [("text", "The questions for the author", True)]),
-    Step.OD_SIGN_OFF: ("Sign off: alerts Core CMT and commissions the NIS case review (CR1).", [("text", "A comment, if any", False)]),
+    Step.OD_SIGN_OFF: (
+        "Sign off: alerts Core CMT and commissions the NIS case review (CR1).",
+        [("text", "A comment, if any", False)],
+    ),
     Step.OD_RETURN: ("Return the SIN to the AD.", [("text", "What needs changing", True)]),
-    Step.OD_NOT_NOTIFIABLE: ("Record that the SIN does not meet the criteria; it stays on record.", [("text", "The rationale", True)]),
-    Step.CEO_DECISION: ("A CEO decision after sign-off (2.4); may be recorded more than once.",
-                        [(name, "", name in ("decision", "rationale")) for name in _DECISION_FIELDS]),
+    Step.OD_NOT_NOTIFIABLE: (
+        "Record that the SIN does not meet the criteria; it stays on record.",
+        [("text", "The rationale", True)],
+    ),
+    Step.CEO_DECISION: (
+        "A CEO decision after sign-off (2.4); may be recorded more than once.",
+        [(name, "", name in ("decision", "rationale")) for name in _DECISION_FIELDS],
+    ),
     Step.CR1_RETURN: ("Return the CR1 to the NIS reviewer.", [("text", "What needs changing", True)]),
     Step.CR1_SIGN_OFF: ("Sign off the CR1 and send it to Core CMT (2.5).", [("text", "A comment, if any", False)]),
-    Step.CEO_FINAL_DECISION: ("The CEO's final comments, actions and decision on sharing (2.6).",
-                              [(name, "", name in ("decision", "rationale")) for name in [*_DECISION_FIELDS, "comments"]]),
-    Step.LEARNING_RECORD: ("Record the learning identified, to be carried into the Learning Portal.", [("text", "The learning identified", True)]),
+    Step.CEO_FINAL_DECISION: (
+        "The CEO's final comments, actions and decision on sharing (2.6).",
+        [(name, "", name in ("decision", "rationale")) for name in [*_DECISION_FIELDS, "comments"]],
+    ),
+    Step.LEARNING_RECORD: (
+        "Record the learning identified, to be carried into the Learning Portal.",
+        [("text", "The learning identified", True)],
+    ),
     Step.CLOSE: ("Close the incident: the final decision is recorded and every action is done or carried.", []),
 }
 # The decisions each CEO step takes (the schema's enum for its `decision`).
@@ -276,7 +320,9 @@ def step_serializer(step: str) -> type[serializers.Serializer]:
         # Made anew with the step's own help text (and decisions): DRF makes a serializer's fields
         # anew from their arguments, so an attribute set on a field afterwards would be lost.
         field_class, kwargs = type(field), {**field._kwargs}
-        kwargs["help_text"] = " ".join(part for part in (f"{help_text}." if help_text else "", "Required." if required else "") if part) or None
+        kwargs["help_text"] = (
+            " ".join(part for part in (f"{help_text}." if help_text else "", "Required." if required else "") if part) or None
+        )
         if name == "decision":
             field_class, kwargs["choices"] = StepDecisionField, [(d.value, d.label) for d in STEP_DECISIONS[step]]
         attrs[name] = field_class(*field._args, **kwargs)

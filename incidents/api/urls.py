@@ -7,7 +7,10 @@ urlpatterns = [
     path("incidents/", views.IncidentListCreate.as_view(), name="api-incident-list"),
     path("incidents/<int:pk>/", views.IncidentDetail.as_view(), name="api-incident-detail"),
     # One endpoint per step, each with its own request body in the schema.
-    *(path(f"incidents/<int:pk>/steps/{step}/", views.IncidentStep.for_step(step), name=f"api-step-{step}") for step in API_STEPS),
+    *(
+        path(f"incidents/<int:pk>/steps/{step}/", views.IncidentStep.for_step(step), name=f"api-step-{step}")
+        for step in API_STEPS
+    ),
     path("incidents/<int:pk>/case-review/", views.CaseReviewView.as_view(), name="api-case-review"),
     path("incidents/<int:pk>/actions/", views.ActionCreate.as_view(), name="api-action-create"),
     path("actions/<int:pk>/", views.ActionUpdate.as_view(), name="api-action-update"),

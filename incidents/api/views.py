@@ -104,19 +104,33 @@ class IncidentListCreate(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=IncidentWriteSerializer, responses={
-        201: IncidentDetailSerializer,
-        **error_responses(fields=_fields(IncidentWriteSerializer), lists=["criteria"], record=False,
-                          fields_note="A team, area or function that does not exist, an unknown criterion, or "
-                                      "dates that cannot be (in the future; aware before the incident)."),
-    })
+    @extend_schema(
+        request=IncidentWriteSerializer,
+        responses={
+            201: IncidentDetailSerializer,
+            **error_responses(
+                fields=_fields(IncidentWriteSerializer),
+                lists=["criteria"],
+                record=False,
+                fields_note="A team, area or function that does not exist, an unknown criterion, or "
+                "dates that cannot be (in the future; aware before the incident).",
+            ),
+        },
+    )
     def post(self, request):
         serializer = IncidentWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        incident = _service(lambda: services.incident_create(
-            actor=request.user, kind=data["kind"], team=data.get("team"), service_area=data.get("service_area"),
-            function=data.get("function"), data=_form_data(data)))
+        incident = _service(
+            lambda: services.incident_create(
+                actor=request.user,
+                kind=data["kind"],
+                team=data.get("team"),
+                service_area=data.get("service_area"),
+                function=data.get("function"),
+                data=_form_data(data),
+            )
+        )
         response = _detail(request, incident.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -132,11 +146,18 @@ class IncidentDetail(APIView):
         services.incident_viewed(actor=request.user, incident=incident)
         return Response(IncidentDetailSerializer(incident, context={"request": request}).data)
 
-    @extend_schema(request=IncidentPatchSerializer, responses={
-        200: IncidentDetailSerializer,
-        **error_responses(fields=_fields(IncidentPatchSerializer), lists=["criteria"], conflict=True,
-                          fields_note="An unknown criterion, or dates that cannot be."),
-    })
+    @extend_schema(
+        request=IncidentPatchSerializer,
+        responses={
+            200: IncidentDetailSerializer,
+            **error_responses(
+                fields=_fields(IncidentPatchSerializer),
+                lists=["criteria"],
+                conflict=True,
+                fields_note="An unknown criterion, or dates that cannot be.",
+            ),
+        },
+    )
     def patch(self, request, pk: int):
         incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
         serializer = IncidentPatchSerializer(data=request.data, partial=True)
@@ -147,19 +168,22 @@ class IncidentDetail(APIView):
             raise DRFValidationError({"version": ["This field is required."]})
         if "criteria" not in request.data:
             data["criteria"] = list(incident.criteria.values_list("code", flat=True))
-        _service(lambda: services.incident_update_draft(actor=request.user, incident_id=incident.pk,
-                                                        expected_version=version, data=_form_data(data)))
+        _service(
+            lambda: services.incident_update_draft(
+                actor=request.user, incident_id=incident.pk, expected_version=version, data=_form_data(data)
+            )
+        )
         return _detail(request, pk)
 
 
 # What a step's 400 may say beyond its own fields' errors.
 STEP_ERROR_NOTES = {
     Step.SUBMIT: "What the SIN still lacks is named by the SIN's own fields (as PATCH /api/incidents/{id}/ names them), "
-                 "and a returned SIN's missing answer to the questions as answer.",
+    "and a returned SIN's missing answer to the questions as answer.",
     Step.CEO_DECISION: "Also what the schema cannot say: a briefing when sharing, an action when asking for one, "
-                       "its owner among the people offered and its due date not past.",
+    "its owner among the people offered and its due date not past.",
     Step.CEO_FINAL_DECISION: "Also what the schema cannot say: a briefing when sharing, an action's owner among the "
-                             "people offered and its due date not past.",
+    "people offered and its due date not past.",
 }
 
 
@@ -173,17 +197,28 @@ class IncidentStep(APIView):
     @classmethod
     def for_step(cls, step: str):
         body = step_serializer(step)
-        description = STEP_FIELDS[step][0] + " Send `version`, the record's version you saw: a step sent against an older one answers 409."
+        description = (
+            STEP_FIELDS[step][0] + " Send `version`, the record's version you saw: a step sent against an older one answers 409."
+        )
         note = STEP_ERROR_NOTES.get(step, "")
-        errors = error_responses(fields=[*_fields(body), *(SIN_FIELDS if step == Step.SUBMIT else [])], conflict=True, fields_note=note)
+        errors = error_responses(
+            fields=[*_fields(body), *(SIN_FIELDS if step == Step.SUBMIT else [])], conflict=True, fields_note=note
+        )
 
         # A function of its own per step: extend_schema annotates the function it is given.
-        @extend_schema(request=body, responses={200: IncidentDetailSerializer, **errors}, operation_id=f"incidents_step_{step}",
-                       summary=STEP_FIELDS[step][0], description=description)
+        @extend_schema(
+            request=body,
+            responses={200: IncidentDetailSerializer, **errors},
+            operation_id=f"incidents_step_{step}",
+            summary=STEP_FIELDS[step][0],
+            description=description,
+        )
         def post(self, request, pk: int):
             return cls.post(self, request, pk)
 
-        view = type(f"{body.__name__.removesuffix('Serializer')}View", (cls,), {"step": step, "serializer_class": body, "post": post})
+        view = type(
+            f"{body.__name__.removesuffix('Serializer')}View", (cls,), {"step": step, "serializer_class": body, "post": post}
+        )
         return view.as_view()
 
     def post(self, request, pk: int):
@@ -218,19 +253,28 @@ class CaseReviewView(APIView):
         services.incident_viewed(actor=request.user, incident=incident)
         return Response(case_review_data(incident.review, incident, request))
 
-    @extend_schema(request=CaseReviewWriteSerializer, responses={
-        200: CaseReviewSerializer,
-        **error_responses(fields=_fields(CaseReviewWriteSerializer), conflict=True,
-                          fields_note="Submitted with a part of the CR1 still empty: that part, by its field."),
-    })
+    @extend_schema(
+        request=CaseReviewWriteSerializer,
+        responses={
+            200: CaseReviewSerializer,
+            **error_responses(
+                fields=_fields(CaseReviewWriteSerializer),
+                conflict=True,
+                fields_note="Submitted with a part of the CR1 still empty: that part, by its field.",
+            ),
+        },
+    )
     def put(self, request, pk: int):
         incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
         serializer = CaseReviewWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         values = {k: d[k] for k in services.CR1_FIELDS if k in d}
-        review = _service(lambda: services.case_review_save(actor=request.user, incident_id=incident.pk,
-                                                            expected_version=d["version"], values=values, submit=d["submit"]))
+        review = _service(
+            lambda: services.case_review_save(
+                actor=request.user, incident_id=incident.pk, expected_version=d["version"], values=values, submit=d["submit"]
+            )
+        )
         return Response(CaseReviewSerializer(review).data)
 
 
@@ -242,21 +286,32 @@ class ActionCreate(APIView):
     serializer_class = ActionSerializer
     parser_classes = JSON_ONLY
 
-    @extend_schema(request=ActionCreateSerializer, responses={
-        201: ActionSerializer,
-        **error_responses(fields=[*_fields(ActionCreateSerializer), *ACTION_FIELDS_AS_THE_SERVICE_NAMES_THEM], conflict=True,
-                          fields_note="An owner who is not among the people the pages offer, or a due date in the past, "
-                                      "is reported as action_owner or action_due_date."),
-    })
+    @extend_schema(
+        request=ActionCreateSerializer,
+        responses={
+            201: ActionSerializer,
+            **error_responses(
+                fields=[*_fields(ActionCreateSerializer), *ACTION_FIELDS_AS_THE_SERVICE_NAMES_THEM],
+                conflict=True,
+                fields_note="An owner who is not among the people the pages offer, or a due date in the past, "
+                "is reported as action_owner or action_due_date.",
+            ),
+        },
+    )
     def post(self, request, pk: int):
         incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
         serializer = ActionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         owner = _owner(incident, d["owner"])
-        action = _service(lambda: services.action_add(
-            actor=request.user, incident_id=incident.pk, expected_version=d["version"],
-            action=services.RequestedAction(d["description"], owner, d["due_date"])))
+        action = _service(
+            lambda: services.action_add(
+                actor=request.user,
+                incident_id=incident.pk,
+                expected_version=d["version"],
+                action=services.RequestedAction(d["description"], owner, d["due_date"]),
+            )
+        )
         return Response(ActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -264,18 +319,25 @@ class ActionUpdate(APIView):
     serializer_class = ActionSerializer
     parser_classes = JSON_ONLY
 
-    @extend_schema(request=ActionUpdateSerializer, responses={
-        200: ActionSerializer,
-        **error_responses(fields=_fields(ActionUpdateSerializer), conflict=True,
-                          fields_note="Done without evidence: evidence."),
-    })
+    @extend_schema(
+        request=ActionUpdateSerializer,
+        responses={
+            200: ActionSerializer,
+            **error_responses(
+                fields=_fields(ActionUpdateSerializer), conflict=True, fields_note="Done without evidence: evidence."
+            ),
+        },
+    )
     def patch(self, request, pk: int):
         action = get_object_or_404(actions_visible_to(request.user), pk=pk)
         serializer = ActionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
-        saved = _service(lambda: services.action_update(actor=request.user, action_id=action.pk, expected_version=d["version"],
-                                                        status=d["status"], evidence=d["evidence"]))
+        saved = _service(
+            lambda: services.action_update(
+                actor=request.user, action_id=action.pk, expected_version=d["version"], status=d["status"], evidence=d["evidence"]
+            )
+        )
         return Response(ActionSerializer(saved).data)
 
 

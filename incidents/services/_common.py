@@ -92,7 +92,16 @@ def _required_text(value: str | None, field: str, message: str) -> str:
     return value
 
 
-def _move(incident: Incident, *, actor, step: Step, to_stage: Stage | None, text: str = "", proposal: str = "", changes: dict | None = None) -> IncidentEvent:
+def _move(
+    incident: Incident,
+    *,
+    actor,
+    step: Step,
+    to_stage: Stage | None,
+    text: str = "",
+    proposal: str = "",
+    changes: dict | None = None,
+) -> IncidentEvent:
     """Record the step: stage, deadline, version, timeline event and audit event."""
     from_stage = incident.stage
     if to_stage is not None:
@@ -101,11 +110,18 @@ def _move(incident: Incident, *, actor, step: Step, to_stage: Stage | None, text
     incident.version += 1
     incident.save()
     event = IncidentEvent.objects.create(
-        incident=incident, step=step, actor=actor, from_stage=from_stage,
-        to_stage=incident.stage, text=text, proposal=proposal,
+        incident=incident,
+        step=step,
+        actor=actor,
+        from_stage=from_stage,
+        to_stage=incident.stage,
+        text=text,
+        proposal=proposal,
     )
     audit_record(
-        actor=actor, action=f"incident.{step}", obj=incident,
+        actor=actor,
+        action=f"incident.{step}",
+        obj=incident,
         changes={"from_stage": from_stage, "to_stage": incident.stage, **(changes or {})},
     )
     return event
@@ -141,6 +157,12 @@ def _next_reference(kind: str, year: int) -> str:
 def _create_action(incident: Incident, *, actor, action: RequestedAction) -> Action:
     """A SIN's action (actions.services), with its entry in the SIN's timeline."""
     created = action_create(actor=actor, requested=action, incident=incident)
-    IncidentEvent.objects.create(incident=incident, step=Step.ACTION_ADD, actor=actor, from_stage=incident.stage,
-                                 to_stage=incident.stage, text=f"{created.description} (owner: {created.owner}, due {created.due_date:%d %B %Y})")
+    IncidentEvent.objects.create(
+        incident=incident,
+        step=Step.ACTION_ADD,
+        actor=actor,
+        from_stage=incident.stage,
+        to_stage=incident.stage,
+        text=f"{created.description} (owner: {created.owner}, due {created.due_date:%d %B %Y})",
+    )
     return created

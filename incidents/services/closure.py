@@ -1,6 +1,5 @@
 """A SIN's actions, its learning and its closure (2.7); views of the record for the audit trail."""
 
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,7 +47,12 @@ def incident_record_learning(*, actor, incident_id: int, expected_version: int, 
     """Record the learning identified, so that it can be carried into the Learning Portal (2.7, 3.2)."""
     with transaction.atomic():
         incident = _lock(incident_id, expected_version)
-        _require(actor, "incidents.record_learning", incident, "Only the AD, OD, Head of Profession or reviewer can record the learning.")
+        _require(
+            actor,
+            "incidents.record_learning",
+            incident,
+            "Only the AD, OD, Head of Profession or reviewer can record the learning.",
+        )
         if incident.stage not in ACTION_STAGES:
             raise WrongStage("Learning can be recorded once CMT has been alerted and until the incident is closed.")
         incident.learning_identified = _required_text(learning, "learning", "Enter the learning identified")
@@ -75,8 +79,13 @@ def closure_blockers(incident: Incident) -> list[str]:
 def incident_close(*, actor, incident_id: int, expected_version: int) -> Incident:
     """Close once the final decision is recorded and every action is done or carried (2.7)."""
     with transaction.atomic():
-        incident = _open_step(Step.CLOSE, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the Assistant Director (or Head of Profession) accountable can close it.")
+        incident = _open_step(
+            Step.CLOSE,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the Assistant Director (or Head of Profession) accountable can close it.",
+        )
         blockers = closure_blockers(incident)
         if blockers:
             raise WrongStage(" ".join(blockers))

@@ -1,6 +1,5 @@
 """The CEO's decisions and the briefings they share with the Board or the Chair (2.4, 2.6; non-case 2.9)."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -56,58 +55,135 @@ def _record_decision(incident, *, actor, decision, rationale, comments, is_final
     if errors:
         raise ValidationError(errors)
     record = CeoDecision.objects.create(
-        incident=incident, decided_by=actor, is_final=is_final, decision=decision,
-        rationale=rationale, comments=(comments or "").strip(),
+        incident=incident,
+        decided_by=actor,
+        is_final=is_final,
+        decision=decision,
+        rationale=rationale,
+        comments=(comments or "").strip(),
     )
     if decision in SHARING_DECISIONS:
         briefing = Briefing.objects.create(
-            incident=incident, decision=record,
+            incident=incident,
+            decision=record,
             audience=Audience.BOARD if decision == Decision.SHARE_BOARD else Audience.CHAIR,
-            title=briefing_title, text=briefing_text,
+            title=briefing_title,
+            text=briefing_text,
         )
         audience_role = Role.BOARD_MEMBER if decision == Decision.SHARE_BOARD else Role.CHAIR
         recipients = list(people_with_role(Role.CHAIR))
         if audience_role == Role.BOARD_MEMBER:
             recipients += list(people_with_role(Role.BOARD_MEMBER))
         # The email carries the reference and a link only: a briefing's title may describe the family.
-        notify(recipients=recipients, subject=incident, reason=Notification.Reason.BRIEFING,
-               message=f"The CEO has shared a briefing with you: {briefing_title}", link=briefing.get_absolute_url(),
-               email_message="The Chief Executive has shared a briefing with you. Sign in to read it.")
+        notify(
+            recipients=recipients,
+            subject=incident,
+            reason=Notification.Reason.BRIEFING,
+            message=f"The CEO has shared a briefing with you: {briefing_title}",
+            link=briefing.get_absolute_url(),
+            email_message="The Chief Executive has shared a briefing with you. Sign in to read it.",
+        )
     if action is not None:
         _create_action(incident, actor=actor, action=action)
     return record
 
 
-def incident_ceo_decide(*, actor, incident_id: int, expected_version: int, decision: str, rationale: str,
-                        briefing_title: str = "", briefing_text: str = "", action: RequestedAction | None = None) -> CeoDecision:
+def incident_ceo_decide(
+    *,
+    actor,
+    incident_id: int,
+    expected_version: int,
+    decision: str,
+    rationale: str,
+    briefing_title: str = "",
+    briefing_text: str = "",
+    action: RequestedAction | None = None,
+) -> CeoDecision:
     """A CEO decision after sign-off, before the final one; may be recorded more than once (2.4)."""
     with transaction.atomic():
-        incident = _open_step(Step.CEO_DECISION, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the CEO can record this decision.")
+        incident = _open_step(
+            Step.CEO_DECISION,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the CEO can record this decision.",
+        )
         if decision != Decision.FURTHER_ACTION:
             action = None
-        record = _record_decision(incident, actor=actor, decision=decision, rationale=rationale, comments="",
-                                  is_final=False, briefing_title=briefing_title, briefing_text=briefing_text, action=action)
-        _move(incident, actor=actor, step=Step.CEO_DECISION, to_stage=None,
-              text=f"{record.get_decision_display()}: {record.rationale}", changes={"decision": decision})
+        record = _record_decision(
+            incident,
+            actor=actor,
+            decision=decision,
+            rationale=rationale,
+            comments="",
+            is_final=False,
+            briefing_title=briefing_title,
+            briefing_text=briefing_text,
+            action=action,
+        )
+        _move(
+            incident,
+            actor=actor,
+            step=Step.CEO_DECISION,
+            to_stage=None,
+            text=f"{record.get_decision_display()}: {record.rationale}",
+            changes={"decision": decision},
+        )
         return record
 
 
-def incident_ceo_final_decide(*, actor, incident_id: int, expected_version: int, decision: str, rationale: str,
-                              comments: str = "", briefing_title: str = "", briefing_text: str = "",
-                              action: RequestedAction | None = None) -> CeoDecision:
+def incident_ceo_final_decide(
+    *,
+    actor,
+    incident_id: int,
+    expected_version: int,
+    decision: str,
+    rationale: str,
+    comments: str = "",
+    briefing_title: str = "",
+    briefing_text: str = "",
+    action: RequestedAction | None = None,
+) -> CeoDecision:
     """The CEO's final comments, actions and decision to share (2.6; for non-case SINs, 2.9)."""
     with transaction.atomic():
-        incident = _open_step(Step.CEO_FINAL_DECISION, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the CEO can record this decision.")
-        record = _record_decision(incident, actor=actor, decision=decision, rationale=rationale, comments=comments,
-                                  is_final=True, briefing_title=briefing_title, briefing_text=briefing_text, action=action)
-        _move(incident, actor=actor, step=Step.CEO_FINAL_DECISION, to_stage=Stage.ACTIONS,
-              text=f"{record.get_decision_display()}: {record.rationale}" + (f"\n\n{record.comments}" if record.comments else ""),
-              changes={"decision": decision})
-        accountable = _assistant_directors(incident) if incident.service_area_id else people_with_role(Role.HEAD_OF_PROFESSION, function=incident.function_id)
-        notify(recipients=accountable, subject=incident, reason=Notification.Reason.ACT,
-               message="The CEO's final decision is recorded: see the actions through and close the incident.", exclude=actor)
+        incident = _open_step(
+            Step.CEO_FINAL_DECISION,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the CEO can record this decision.",
+        )
+        record = _record_decision(
+            incident,
+            actor=actor,
+            decision=decision,
+            rationale=rationale,
+            comments=comments,
+            is_final=True,
+            briefing_title=briefing_title,
+            briefing_text=briefing_text,
+            action=action,
+        )
+        _move(
+            incident,
+            actor=actor,
+            step=Step.CEO_FINAL_DECISION,
+            to_stage=Stage.ACTIONS,
+            text=f"{record.get_decision_display()}: {record.rationale}" + (f"\n\n{record.comments}" if record.comments else ""),
+            changes={"decision": decision},
+        )
+        accountable = (
+            _assistant_directors(incident)
+            if incident.service_area_id
+            else people_with_role(Role.HEAD_OF_PROFESSION, function=incident.function_id)
+        )
+        notify(
+            recipients=accountable,
+            subject=incident,
+            reason=Notification.Reason.ACT,
+            message="The CEO's final decision is recorded: see the actions through and close the incident.",
+            exclude=actor,
+        )
         return record
 
 

@@ -1,6 +1,5 @@
 """The case review by the National Improvement Service: the CR1, its return and its sign-off (2.3, 2.5)."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -38,11 +37,18 @@ def _lock_review(incident: Incident) -> CaseReview:
     return CaseReview.objects.select_for_update().get(incident=incident)
 
 
-def case_review_save(*, actor, incident_id: int, expected_version: int, values: dict[str, str], submit: bool = False) -> CaseReview:
+def case_review_save(
+    *, actor, incident_id: int, expected_version: int, values: dict[str, str], submit: bool = False
+) -> CaseReview:
     """Save the CR1 as a draft, or save and submit it for sign-off."""
     with transaction.atomic():
-        incident = _open_step(Step.CR1_SUBMIT, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only an NIS reviewer can write the case review.")
+        incident = _open_step(
+            Step.CR1_SUBMIT,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only an NIS reviewer can write the case review.",
+        )
         review = _lock_review(incident)
         changes = {}
         for name in CR1_FIELDS:
@@ -53,7 +59,11 @@ def case_review_save(*, actor, incident_id: int, expected_version: int, values: 
                     changes[name] = "changed"
         review.reviewer = review.reviewer or actor
         if submit:
-            missing = {name: f"Enter the {CaseReview._meta.get_field(name).verbose_name.lower()}" for name in CR1_FIELDS if not getattr(review, name)}
+            missing = {
+                name: f"Enter the {CaseReview._meta.get_field(name).verbose_name.lower()}"
+                for name in CR1_FIELDS
+                if not getattr(review, name)
+            }
             if missing:
                 raise ValidationError(missing)
             review.status = ReviewStatus.SUBMITTED
@@ -63,8 +73,13 @@ def case_review_save(*, actor, incident_id: int, expected_version: int, values: 
             event = _move(incident, actor=actor, step=Step.CR1_SUBMIT, to_stage=Stage.CR1_SIGN_OFF, changes=changes)
             # The version sent for sign-off stays readable if it is returned and changed (2.5).
             version_record(incident=incident, event=event, form=SubmittedVersion.Form.CR1, values=cr1_values(review))
-            notify(recipients=_case_review_signers(incident), subject=incident, reason=Notification.Reason.ACT,
-                   message="A case review (CR1) awaits your sign-off.", exclude=actor)
+            notify(
+                recipients=_case_review_signers(incident),
+                subject=incident,
+                reason=Notification.Reason.ACT,
+                message="A case review (CR1) awaits your sign-off.",
+                exclude=actor,
+            )
         else:
             incident.version += 1
             incident.save(update_fields=["version", "updated_at"])
@@ -74,23 +89,38 @@ def case_review_save(*, actor, incident_id: int, expected_version: int, values: 
 
 def case_review_return(*, actor, incident_id: int, expected_version: int, reason: str) -> CaseReview:
     with transaction.atomic():
-        incident = _open_step(Step.CR1_RETURN, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the Operational Service Director can return the case review.")
+        incident = _open_step(
+            Step.CR1_RETURN,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the Operational Service Director can return the case review.",
+        )
         reason = _required_text(reason, "reason", "Enter what needs changing in the case review")
         review = _lock_review(incident)
         review.status = ReviewStatus.DRAFT
         review.save(update_fields=["status"])
         _move(incident, actor=actor, step=Step.CR1_RETURN, to_stage=Stage.CASE_REVIEW, text=reason)
-        notify(recipients=[review.reviewer] if review.reviewer else people_with_role(Role.NIS_REVIEWER), subject=incident,
-               reason=Notification.Reason.ACT, message="The case review (CR1) was returned to you.", exclude=actor)
+        notify(
+            recipients=[review.reviewer] if review.reviewer else people_with_role(Role.NIS_REVIEWER),
+            subject=incident,
+            reason=Notification.Reason.ACT,
+            message="The case review (CR1) was returned to you.",
+            exclude=actor,
+        )
         return review
 
 
 def case_review_sign_off(*, actor, incident_id: int, expected_version: int, comment: str = "") -> CaseReview:
     """The Operational Service Director signs off the CR1 and sends it to CMT: the second alert (2.1, 2.5)."""
     with transaction.atomic():
-        incident = _open_step(Step.CR1_SIGN_OFF, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the Operational Service Director, who did not write it, can sign off the case review.")
+        incident = _open_step(
+            Step.CR1_SIGN_OFF,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the Operational Service Director, who did not write it, can sign off the case review.",
+        )
         review = _lock_review(incident)
         review.status = ReviewStatus.SIGNED_OFF
         review.signed_off_at = timezone.now()
@@ -101,7 +131,12 @@ def case_review_sign_off(*, actor, incident_id: int, expected_version: int, comm
         _move(incident, actor=actor, step=Step.CR1_SIGN_OFF, to_stage=Stage.FINAL_DECISION, text=(comment or "").strip())
         # 2.1: the second alert goes "with a copy of the completed ... CR1": each member's email links
         # to it on the record, and the mailbox's copy carries it as a PDF (alerts.services._attachments).
-        notify(recipients=_cmt_and_ceo(), subject=incident, reason=Notification.Reason.CMT_REVIEW,
-               message=f"Serious incident {incident.reference}: the case review (CR1) is complete. Read the completed CR1 on the record.",
-               link=reverse("incidents:detail", args=[incident.pk]) + "#case-review", exclude=actor)
+        notify(
+            recipients=_cmt_and_ceo(),
+            subject=incident,
+            reason=Notification.Reason.CMT_REVIEW,
+            message=f"Serious incident {incident.reference}: the case review (CR1) is complete. Read the completed CR1 on the record.",
+            link=reverse("incidents:detail", args=[incident.pk]) + "#case-review",
+            exclude=actor,
+        )
         return review

@@ -73,7 +73,11 @@ def _apply_form(incident: Incident, data: FormData) -> dict:
     changes = {}
     for name in FORM_FIELDS:
         if name in data.values:
-            value = data.values[name] if data.values[name] is not None else ("" if name not in ("incident_date", "aware_date") else None)
+            value = (
+                data.values[name]
+                if data.values[name] is not None
+                else ("" if name not in ("incident_date", "aware_date") else None)
+            )
             if isinstance(value, str):
                 value = value.strip()
             if getattr(incident, name) != value:
@@ -91,9 +95,17 @@ def _apply_form(incident: Incident, data: FormData) -> dict:
     return changes
 
 
-def incident_create(*, actor, kind: str = Kind.CASE, team: Team | None = None, service_area: ServiceArea | None = None,
-                    function: CorporateFunction | None = None, data: FormData, source_system: str = "",
-                    source_reference: str = "") -> Incident:
+def incident_create(
+    *,
+    actor,
+    kind: str = Kind.CASE,
+    team: Team | None = None,
+    service_area: ServiceArea | None = None,
+    function: CorporateFunction | None = None,
+    data: FormData,
+    source_system: str = "",
+    source_reference: str = "",
+) -> Incident:
     """Start a draft SIN (2.2 for case-related, 2.10 for non-case)."""
     with transaction.atomic():
         if kind == Kind.CASE:
@@ -109,8 +121,12 @@ def incident_create(*, actor, kind: str = Kind.CASE, team: Team | None = None, s
             else:
                 raise NotAllowed("You can write a non-case SIN only for the service area you lead or the function you head.")
         incident = Incident.objects.create(
-            kind=kind, author=actor, source_system=source_system, source_reference=source_reference,
-            stage_due=stage_due_date(Stage.DRAFT), **place,
+            kind=kind,
+            author=actor,
+            source_system=source_system,
+            source_reference=source_reference,
+            stage_due=stage_due_date(Stage.DRAFT),
+            **place,
         )
         changes = _apply_form(incident, data)
         IncidentEvent.objects.create(incident=incident, step=Step.CREATE, actor=actor, to_stage=Stage.DRAFT)
@@ -118,8 +134,9 @@ def incident_create(*, actor, kind: str = Kind.CASE, team: Team | None = None, s
         return incident
 
 
-def incident_update_draft(*, actor, incident_id: int, expected_version: int, data: FormData,
-                          answer: str | None = None) -> Incident:
+def incident_update_draft(
+    *, actor, incident_id: int, expected_version: int, data: FormData, answer: str | None = None
+) -> Incident:
     """Save the form again while it is a draft or returned to its author.
 
     Returned (2.2), the author's answer to the questions is kept with the draft
@@ -145,9 +162,7 @@ def submission_errors(incident: Incident) -> dict[str, str]:
     errors = {}
     codes = set(incident.criteria.values_list("code", flat=True))
     if not codes:
-        errors["criteria"] = (
-            "Select at least one criterion" if incident.kind == Kind.CASE else "Select at least one category"
-        )
+        errors["criteria"] = "Select at least one criterion" if incident.kind == Kind.CASE else "Select at least one category"
     if OTHER_CODE in codes and not incident.other_description.strip():
         errors["other_description"] = "Describe the 'Other' criterion"
     if not incident.title.strip():
@@ -203,18 +218,28 @@ def incident_submit(*, actor, incident_id: int, expected_version: int, answer: s
         transition = transition_for(incident.kind, step)
         if incident.kind == Kind.CASE:
             incident.answer_draft = ""
-            event = _move(incident, actor=actor, step=step, to_stage=transition.to_stage,
-                          text=answer if answering else "")
+            event = _move(incident, actor=actor, step=step, to_stage=transition.to_stage, text=answer if answering else "")
             version_record(incident=incident, event=event, form=SubmittedVersion.Form.SIN, values=sin_values(incident))
-            notify(recipients=_assistant_directors(incident), subject=incident, reason=Notification.Reason.ACT,
-                   message="Your questions have been answered: the notification awaits your analysis and proposal again."
-                   if answering else "A serious incident notification awaits your analysis and proposal.", exclude=actor)
+            notify(
+                recipients=_assistant_directors(incident),
+                subject=incident,
+                reason=Notification.Reason.ACT,
+                message="Your questions have been answered: the notification awaits your analysis and proposal again."
+                if answering
+                else "A serious incident notification awaits your analysis and proposal.",
+                exclude=actor,
+            )
         else:
             incident.notified_at = now
             event = _move(incident, actor=actor, step=step, to_stage=transition.to_stage)
             version_record(incident=incident, event=event, form=SubmittedVersion.Form.SIN, values=sin_values(incident))
-            notify(recipients=_cmt_and_ceo(), subject=incident, reason=Notification.Reason.CMT_INITIAL,
-                   message=f"Non-case serious incident {incident.reference}: Core CMT alert.", exclude=actor)
+            notify(
+                recipients=_cmt_and_ceo(),
+                subject=incident,
+                reason=Notification.Reason.CMT_INITIAL,
+                message=f"Non-case serious incident {incident.reference}: Core CMT alert.",
+                exclude=actor,
+            )
         return incident
 
 
@@ -224,25 +249,45 @@ def incident_submit(*, actor, incident_id: int, expected_version: int, answer: s
 def incident_ad_analyse(*, actor, incident_id: int, expected_version: int, analysis: str, proposal: str) -> Incident:
     """The AD adds their analysis and proposes whether it meets the criteria to share with CMT (2.2)."""
     with transaction.atomic():
-        incident = _open_step(Step.AD_ANALYSE, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only an Assistant Director of this service area can add the analysis.")
+        incident = _open_step(
+            Step.AD_ANALYSE,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only an Assistant Director of this service area can add the analysis.",
+        )
         analysis = _required_text(analysis, "analysis", "Enter your analysis of the situation")
         if proposal not in Proposal.values:
             raise ValidationError({"proposal": "Select whether the incident meets the criteria to share with Core CMT"})
         _move(incident, actor=actor, step=Step.AD_ANALYSE, to_stage=Stage.WITH_OD, text=analysis, proposal=proposal)
-        notify(recipients=_operational_directors(incident), subject=incident, reason=Notification.Reason.ACT,
-               message="A serious incident notification awaits your sign-off.", exclude=actor)
+        notify(
+            recipients=_operational_directors(incident),
+            subject=incident,
+            reason=Notification.Reason.ACT,
+            message="A serious incident notification awaits your sign-off.",
+            exclude=actor,
+        )
         return incident
 
 
 def incident_ad_return(*, actor, incident_id: int, expected_version: int, questions: str) -> Incident:
     with transaction.atomic():
-        incident = _open_step(Step.AD_RETURN, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the Assistant Director of this service area can return it.")
+        incident = _open_step(
+            Step.AD_RETURN,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the Assistant Director of this service area can return it.",
+        )
         questions = _required_text(questions, "questions", "Enter your questions for the author")
         _move(incident, actor=actor, step=Step.AD_RETURN, to_stage=Stage.RETURNED, text=questions)
-        notify(recipients=[incident.author], subject=incident, reason=Notification.Reason.ACT,
-               message="Your serious incident notification was returned with questions.", exclude=actor)
+        notify(
+            recipients=[incident.author],
+            subject=incident,
+            reason=Notification.Reason.ACT,
+            message="Your serious incident notification was returned with questions.",
+            exclude=actor,
+        )
         return incident
 
 
@@ -252,40 +297,75 @@ def incident_ad_return(*, actor, incident_id: int, expected_version: int, questi
 def incident_od_sign_off(*, actor, incident_id: int, expected_version: int, comment: str = "") -> Incident:
     """Sign-off: Core CMT is alerted and the NIS case review (CR1) commissioned, at the same moment (2.1, 2.3)."""
     with transaction.atomic():
-        incident = _open_step(Step.OD_SIGN_OFF, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the Operational Director of this region, who did not write it, can sign it off.")
+        incident = _open_step(
+            Step.OD_SIGN_OFF,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the Operational Director of this region, who did not write it, can sign it off.",
+        )
         now = timezone.now()
         incident.notified_at = now
         incident.review_commissioned_at = now
         _move(incident, actor=actor, step=Step.OD_SIGN_OFF, to_stage=Stage.CASE_REVIEW, text=(comment or "").strip())
         CaseReview.objects.create(incident=incident)
-        notify(recipients=_cmt_and_ceo(), subject=incident, reason=Notification.Reason.CMT_INITIAL,
-               message=f"Serious incident {incident.reference}: Core CMT alert at the initial stage.", exclude=actor)
-        notify(recipients=people_with_role(Role.NIS_REVIEWER), subject=incident, reason=Notification.Reason.ACT,
-               message="A case review (CR1) has been commissioned.", exclude=actor)
+        notify(
+            recipients=_cmt_and_ceo(),
+            subject=incident,
+            reason=Notification.Reason.CMT_INITIAL,
+            message=f"Serious incident {incident.reference}: Core CMT alert at the initial stage.",
+            exclude=actor,
+        )
+        notify(
+            recipients=people_with_role(Role.NIS_REVIEWER),
+            subject=incident,
+            reason=Notification.Reason.ACT,
+            message="A case review (CR1) has been commissioned.",
+            exclude=actor,
+        )
         return incident
 
 
 def incident_od_return(*, actor, incident_id: int, expected_version: int, reason: str) -> Incident:
     with transaction.atomic():
-        incident = _open_step(Step.OD_RETURN, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the Operational Director of this region can return it.")
+        incident = _open_step(
+            Step.OD_RETURN,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the Operational Director of this region can return it.",
+        )
         reason = _required_text(reason, "reason", "Enter what the Assistant Director should look at again")
         _move(incident, actor=actor, step=Step.OD_RETURN, to_stage=Stage.WITH_AD, text=reason)
-        notify(recipients=_assistant_directors(incident), subject=incident, reason=Notification.Reason.ACT,
-               message="A serious incident notification was returned to you by the Operational Director.", exclude=actor)
+        notify(
+            recipients=_assistant_directors(incident),
+            subject=incident,
+            reason=Notification.Reason.ACT,
+            message="A serious incident notification was returned to you by the Operational Director.",
+            exclude=actor,
+        )
         return incident
 
 
 def incident_od_not_notifiable(*, actor, incident_id: int, expected_version: int, rationale: str) -> Incident:
     """The OD records that it does not meet the criteria; it stays on record."""
     with transaction.atomic():
-        incident = _open_step(Step.OD_NOT_NOTIFIABLE, actor=actor, incident_id=incident_id, expected_version=expected_version,
-                              refused="Only the Operational Director of this region can record this.")
+        incident = _open_step(
+            Step.OD_NOT_NOTIFIABLE,
+            actor=actor,
+            incident_id=incident_id,
+            expected_version=expected_version,
+            refused="Only the Operational Director of this region can record this.",
+        )
         rationale = _required_text(rationale, "rationale", "Enter why it does not meet the criteria")
         _move(incident, actor=actor, step=Step.OD_NOT_NOTIFIABLE, to_stage=Stage.NOT_NOTIFIABLE, text=rationale)
         incident.stage_due = None
         incident.save(update_fields=["stage_due"])
-        notify(recipients=[incident.author, *_assistant_directors(incident)], subject=incident,
-               reason=Notification.Reason.INFO, message="Recorded as not meeting the serious incident criteria.", exclude=actor)
+        notify(
+            recipients=[incident.author, *_assistant_directors(incident)],
+            subject=incident,
+            reason=Notification.Reason.INFO,
+            message="Recorded as not meeting the serious incident criteria.",
+            exclude=actor,
+        )
         return incident

@@ -63,7 +63,9 @@ def non_case_form(**overrides) -> services.FormData:
 
 
 def requested_action(owner, *, description="Follow up with the local team", due: date | None = None) -> services.RequestedAction:
-    return services.RequestedAction(description=description, owner=owner, due_date=due or timezone.localdate() + timedelta(days=30))
+    return services.RequestedAction(
+        description=description, owner=owner, due_date=due or timezone.localdate() + timedelta(days=30)
+    )
 
 
 def _fresh(incident):
@@ -74,8 +76,14 @@ def _fresh(incident):
 # Stages in the order a case-related walk reaches them (NOT_NOTIFIABLE branches off WITH_OD;
 # RETURNED branches off WITH_AD).
 CASE_PATH = [
-    Stage.DRAFT, Stage.WITH_AD, Stage.WITH_OD, Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF,
-    Stage.FINAL_DECISION, Stage.ACTIONS, Stage.CLOSED,
+    Stage.DRAFT,
+    Stage.WITH_AD,
+    Stage.WITH_OD,
+    Stage.CASE_REVIEW,
+    Stage.CR1_SIGN_OFF,
+    Stage.FINAL_DECISION,
+    Stage.ACTIONS,
+    Stage.CLOSED,
 ]
 NON_CASE_PATH = [Stage.DRAFT, Stage.NOTIFIED, Stage.ACTIONS, Stage.CLOSED]
 
@@ -115,24 +123,35 @@ def incident_at(org, stage, kind="case", *, author=None, data=None, final_decisi
     if stage == Stage.WITH_AD:
         return _fresh(incident)
     if stage == Stage.RETURNED:
-        services.incident_ad_return(actor=p[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                    expected_version=incident.version, questions="Which child?")
+        services.incident_ad_return(
+            actor=p[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version, questions="Which child?"
+        )
         return _fresh(incident)
-    incident = services.incident_ad_analyse(actor=p[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                            expected_version=incident.version, analysis="Analysis.",
-                                            proposal=Proposal.MEETS_SHARE)
+    incident = services.incident_ad_analyse(
+        actor=p[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        analysis="Analysis.",
+        proposal=Proposal.MEETS_SHARE,
+    )
     if stage == Stage.WITH_OD:
         return _fresh(incident)
     od = p[Role.OPERATIONAL_DIRECTOR]
     if stage == Stage.NOT_NOTIFIABLE:
-        services.incident_od_not_notifiable(actor=od, incident_id=incident.pk, expected_version=incident.version,
-                                            rationale="Does not meet the criteria.")
+        services.incident_od_not_notifiable(
+            actor=od, incident_id=incident.pk, expected_version=incident.version, rationale="Does not meet the criteria."
+        )
         return _fresh(incident)
     incident = services.incident_od_sign_off(actor=od, incident_id=incident.pk, expected_version=incident.version)
     if stage == Stage.CASE_REVIEW:
         return _fresh(incident)
-    services.case_review_save(actor=p[Role.NIS_REVIEWER], incident_id=incident.pk, expected_version=incident.version,
-                              values=dict(CR1_VALUES), submit=True)
+    services.case_review_save(
+        actor=p[Role.NIS_REVIEWER],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        values=dict(CR1_VALUES),
+        submit=True,
+    )
     incident = _fresh(incident)
     if stage == Stage.CR1_SIGN_OFF:
         return incident
@@ -153,15 +172,24 @@ def incident_at(org, stage, kind="case", *, author=None, data=None, final_decisi
 def _final(org, incident, decision):
     sharing = decision in (Decision.SHARE_BOARD, Decision.SHARE_CHAIR)
     services.incident_ceo_final_decide(
-        actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
-        decision=decision, rationale="Rationale.",
-        briefing_title="Briefing" if sharing else "", briefing_text="Briefing text." if sharing else "",
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=decision,
+        rationale="Rationale.",
+        briefing_title="Briefing" if sharing else "",
+        briefing_text="Briefing text." if sharing else "",
     )
 
 
 def finish_actions(org, incident, status=ActionStatus.DONE):
     """Mark every open action of `incident` done (with evidence) by the accountable AD."""
     for action in incident.actions.exclude(status__in=[ActionStatus.DONE, ActionStatus.CARRIED]):
-        services.action_update(actor=org.people[Role.ASSISTANT_DIRECTOR], action_id=action.pk,
-                               expected_version=action.version, status=status, evidence="Evidence.")
+        services.action_update(
+            actor=org.people[Role.ASSISTANT_DIRECTOR],
+            action_id=action.pk,
+            expected_version=action.version,
+            status=status,
+            evidence="Evidence.",
+        )
     return _fresh(incident)

@@ -15,8 +15,15 @@ from incidents.models import Action, Briefing, CaseReview, CeoDecision, Incident
 from organisation.choices import Role
 
 LM, AD, OD, CEO, CMT, NIS, BOARD, CHAIR, HOP = (
-    Role.LOCAL_MANAGER, Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_DIRECTOR, Role.CEO, Role.CMT_MEMBER,
-    Role.NIS_REVIEWER, Role.BOARD_MEMBER, Role.CHAIR, Role.HEAD_OF_PROFESSION,
+    Role.LOCAL_MANAGER,
+    Role.ASSISTANT_DIRECTOR,
+    Role.OPERATIONAL_DIRECTOR,
+    Role.CEO,
+    Role.CMT_MEMBER,
+    Role.NIS_REVIEWER,
+    Role.BOARD_MEMBER,
+    Role.CHAIR,
+    Role.HEAD_OF_PROFESSION,
 )
 
 
@@ -107,10 +114,16 @@ class Snapshot:
 def snapshot(incident: Incident) -> Snapshot:
     incident.refresh_from_db()
     return Snapshot(
-        stage=incident.stage, version=incident.version, events=IncidentEvent.objects.count(),
-        audits=AuditEvent.objects.count(), notifications=Notification.objects.count(),
-        decisions=CeoDecision.objects.count(), actions=Action.objects.count(), briefings=Briefing.objects.count(),
-        reviews=CaseReview.objects.count(), reference=incident.reference,
+        stage=incident.stage,
+        version=incident.version,
+        events=IncidentEvent.objects.count(),
+        audits=AuditEvent.objects.count(),
+        notifications=Notification.objects.count(),
+        decisions=CeoDecision.objects.count(),
+        actions=Action.objects.count(),
+        briefings=Briefing.objects.count(),
+        reviews=CaseReview.objects.count(),
+        reference=incident.reference,
     )
 
 

@@ -17,8 +17,13 @@ from organisation.choices import Role
 pytestmark = pytest.mark.django_db
 
 LM, AD, OD, CEO, CMT, NIS, BOARD = (
-    Role.LOCAL_MANAGER, Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_DIRECTOR, Role.CEO, Role.CMT_MEMBER,
-    Role.NIS_REVIEWER, Role.BOARD_MEMBER,
+    Role.LOCAL_MANAGER,
+    Role.ASSISTANT_DIRECTOR,
+    Role.OPERATIONAL_DIRECTOR,
+    Role.CEO,
+    Role.CMT_MEMBER,
+    Role.NIS_REVIEWER,
+    Role.BOARD_MEMBER,
 )
 
 
@@ -32,10 +37,18 @@ def api(user) -> APIClient:
 def draft_payload(org, **overrides):
     today = timezone.localdate()
     data = {
-        "kind": "case", "team": org.team.pk, "criteria": ["child_seriously_harmed"], "title": "Harm to a child",
-        "children": "A, 4", "case_reference": "ZZ-1", "court": "Newcastle", "what_happened": "Injured.",
-        "cafcass_involvement": "Report.", "immediate_actions": "Referral.",
-        "incident_date": (today - timedelta(days=2)).isoformat(), "aware_date": (today - timedelta(days=1)).isoformat(),
+        "kind": "case",
+        "team": org.team.pk,
+        "criteria": ["child_seriously_harmed"],
+        "title": "Harm to a child",
+        "children": "A, 4",
+        "case_reference": "ZZ-1",
+        "court": "Newcastle",
+        "what_happened": "Injured.",
+        "cafcass_involvement": "Report.",
+        "immediate_actions": "Referral.",
+        "incident_date": (today - timedelta(days=2)).isoformat(),
+        "aware_date": (today - timedelta(days=1)).isoformat(),
     }
     data.update(overrides)
     return data
@@ -190,8 +203,18 @@ def test_create_for_a_team_elsewhere_is_403(org):
     assert not Incident.objects.exists()
 
 
-@pytest.mark.parametrize("body", [[], "text", {"version": "x"}, {"version": -1}, {"version": 2**40},
-                                  {"version": 1, "criteria": [1, 2]}, {"version": 1, "incident_date": "2026-13-01"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "text",
+        {"version": "x"},
+        {"version": -1},
+        {"version": 2**40},
+        {"version": 1, "criteria": [1, 2]},
+        {"version": 1, "incident_date": "2026-13-01"},
+    ],
+)
 def test_patch_bad_payloads_are_400(org, body):
     incident = incident_at(org, Stage.DRAFT)
     response = api(org.people[LM]).patch(f"/api/incidents/{incident.pk}/", body, format="json")
@@ -200,12 +223,22 @@ def test_patch_bad_payloads_are_400(org, body):
 
 def test_patch_by_someone_else_or_after_submission(org):
     incident = incident_at(org, Stage.DRAFT)
-    assert api(org.people[AD]).patch(f"/api/incidents/{incident.pk}/", {"version": incident.version, "title": "x"},
-                                     format="json").status_code == 403
-    assert api(org.other[LM]).patch(f"/api/incidents/{incident.pk}/", {"version": incident.version, "title": "x"},
-                                    format="json").status_code == 404
+    assert (
+        api(org.people[AD])
+        .patch(f"/api/incidents/{incident.pk}/", {"version": incident.version, "title": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api(org.other[LM])
+        .patch(f"/api/incidents/{incident.pk}/", {"version": incident.version, "title": "x"}, format="json")
+        .status_code
+        == 404
+    )
     submitted = incident_at(org, Stage.WITH_AD)
-    response = api(org.people[LM]).patch(f"/api/incidents/{submitted.pk}/", {"version": submitted.version, "title": "x"}, format="json")
+    response = api(org.people[LM]).patch(
+        f"/api/incidents/{submitted.pk}/", {"version": submitted.version, "title": "x"}, format="json"
+    )
     assert response.status_code == 409
     assert Incident.objects.get(pk=submitted.pk).title != "x"
 
@@ -230,52 +263,88 @@ def test_whole_lifecycle_through_the_api(org):
     assert response.status_code == 200 and response.json()["stage"] == Stage.CASE_REVIEW
 
     ceo = api(p[CEO])
-    response = step(ceo, pk, "ceo_decision", version=version_of(pk), decision=Decision.SHARE_CHAIR, rationale="Chair only.",
-                    briefing_title="For the Chair", briefing_text="Brief words.")
+    response = step(
+        ceo,
+        pk,
+        "ceo_decision",
+        version=version_of(pk),
+        decision=Decision.SHARE_CHAIR,
+        rationale="Chair only.",
+        briefing_title="For the Chair",
+        briefing_text="Brief words.",
+    )
     assert response.status_code == 200, response.content
     assert Briefing.objects.get(incident_id=pk).audience == "chair"
 
     nis = api(p[NIS])
     response = nis.get(f"/api/incidents/{pk}/case-review/")
     assert response.status_code == 200 and response.json()["status"] == "draft"
-    response = nis.put(f"/api/incidents/{pk}/case-review/", {"version": version_of(pk), "summary": "Draft summary"}, format="json")
+    response = nis.put(
+        f"/api/incidents/{pk}/case-review/", {"version": version_of(pk), "summary": "Draft summary"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["summary"] == "Draft summary"
     response = nis.put(f"/api/incidents/{pk}/case-review/", {"version": version_of(pk), "submit": True}, format="json")
     assert response.status_code == 400 and "chronology" in response.json()
-    response = nis.put(f"/api/incidents/{pk}/case-review/", {"version": version_of(pk), "submit": True, **CR1_VALUES}, format="json")
+    response = nis.put(
+        f"/api/incidents/{pk}/case-review/", {"version": version_of(pk), "submit": True, **CR1_VALUES}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert Incident.objects.get(pk=pk).stage == Stage.CR1_SIGN_OFF
 
     od = api(p[OD])
     response = step(od, pk, "cr1_return", version=version_of(pk), text="More on the chronology.")
     assert response.status_code == 200 and response.json()["stage"] == Stage.CASE_REVIEW
-    assert nis.put(f"/api/incidents/{pk}/case-review/", {"version": version_of(pk), "submit": True}, format="json").status_code == 200
+    assert (
+        nis.put(f"/api/incidents/{pk}/case-review/", {"version": version_of(pk), "submit": True}, format="json").status_code
+        == 200
+    )
     response = step(od, pk, "cr1_sign_off", version=version_of(pk))
     assert response.status_code == 200 and response.json()["stage"] == Stage.FINAL_DECISION
 
     due = (timezone.localdate() + timedelta(days=14)).isoformat()
-    response = step(ceo, pk, "ceo_final_decision", version=version_of(pk), decision=Decision.NO_ONWARD, rationale="Local.",
-                    comments="Thanks.", action_description="Share the learning", action_owner=p[AD].pk, action_due_date=due)
+    response = step(
+        ceo,
+        pk,
+        "ceo_final_decision",
+        version=version_of(pk),
+        decision=Decision.NO_ONWARD,
+        rationale="Local.",
+        comments="Thanks.",
+        action_description="Share the learning",
+        action_owner=p[AD].pk,
+        action_due_date=due,
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["stage"] == Stage.ACTIONS and len(body["actions"]) == 1
 
     ad = api(p[AD])
-    response = ad.post(f"/api/incidents/{pk}/actions/", {"version": version_of(pk), "description": "Audit", "owner": p[LM].pk,
-                                                         "due_date": due}, format="json")
+    response = ad.post(
+        f"/api/incidents/{pk}/actions/",
+        {"version": version_of(pk), "description": "Audit", "owner": p[LM].pk, "due_date": due},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     audit_action = response.json()
 
     response = step(ad, pk, "close", version=version_of(pk))
     assert response.status_code == 409 and "neither done nor carried" in response.json()["detail"]
 
-    response = lm.patch(f"/api/actions/{audit_action['id']}/", {"version": audit_action["version"], "status": "done"}, format="json")
+    response = lm.patch(
+        f"/api/actions/{audit_action['id']}/", {"version": audit_action["version"], "status": "done"}, format="json"
+    )
     assert response.status_code == 400 and "evidence" in response.json()
-    response = lm.patch(f"/api/actions/{audit_action['id']}/", {"version": audit_action["version"], "status": "done", "evidence": "Filed."}, format="json")
+    response = lm.patch(
+        f"/api/actions/{audit_action['id']}/",
+        {"version": audit_action["version"], "status": "done", "evidence": "Filed."},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["status"] == ActionStatus.DONE
     # The same version again is stale.
-    response = lm.patch(f"/api/actions/{audit_action['id']}/", {"version": audit_action["version"], "status": "open"}, format="json")
+    response = lm.patch(
+        f"/api/actions/{audit_action['id']}/", {"version": audit_action["version"], "status": "open"}, format="json"
+    )
     assert response.status_code == 409
 
     other = Action.objects.exclude(pk=audit_action["id"]).get(incident_id=pk)
@@ -303,33 +372,58 @@ def test_whole_lifecycle_through_the_api(org):
 def test_non_case_lifecycle_through_the_api(org):
     hop = api(org.people[Role.HEAD_OF_PROFESSION])
     today = timezone.localdate().isoformat()
-    response = hop.post("/api/incidents/", {"kind": "non_case", "function": org.function.pk, "criteria": ["it_cyber"],
-                                            "title": "Phishing", "what_happened": "Email.", "immediate_actions": "Reset.",
-                                            "incident_date": today, "aware_date": today}, format="json")
+    response = hop.post(
+        "/api/incidents/",
+        {
+            "kind": "non_case",
+            "function": org.function.pk,
+            "criteria": ["it_cyber"],
+            "title": "Phishing",
+            "what_happened": "Email.",
+            "immediate_actions": "Reset.",
+            "incident_date": today,
+            "aware_date": today,
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     response = step(hop, pk, "submit", version=version_of(pk))
     assert response.status_code == 200 and response.json()["stage"] == Stage.NOTIFIED
     assert response.json()["reference"].startswith("SIN-NC-")
-    response = step(api(org.people[CEO]), pk, "ceo_final_decision", version=version_of(pk), decision=Decision.NO_ONWARD, rationale="Fine.")
+    response = step(
+        api(org.people[CEO]), pk, "ceo_final_decision", version=version_of(pk), decision=Decision.NO_ONWARD, rationale="Fine."
+    )
     assert response.status_code == 200, response.content
     response = step(hop, pk, "close", version=version_of(pk))
     assert response.status_code == 200 and response.json()["stage"] == Stage.CLOSED
 
 
-@pytest.mark.parametrize("stage, role, name", [
-    (Stage.WITH_AD, LM, "ad_analyse"),
-    (Stage.WITH_AD, OD, "ad_return"),
-    (Stage.WITH_OD, AD, "od_sign_off"),
-    (Stage.CASE_REVIEW, CMT, "ceo_decision"),
-    (Stage.CR1_SIGN_OFF, NIS, "cr1_sign_off"),
-    (Stage.ACTIONS, LM, "close"),
-    (Stage.DRAFT, AD, "submit"),
-])
+@pytest.mark.parametrize(
+    "stage, role, name",
+    [
+        (Stage.WITH_AD, LM, "ad_analyse"),
+        (Stage.WITH_AD, OD, "ad_return"),
+        (Stage.WITH_OD, AD, "od_sign_off"),
+        (Stage.CASE_REVIEW, CMT, "ceo_decision"),
+        (Stage.CR1_SIGN_OFF, NIS, "cr1_sign_off"),
+        (Stage.ACTIONS, LM, "close"),
+        (Stage.DRAFT, AD, "submit"),
+    ],
+)
 def test_wrong_person_is_403(org, stage, role, name):
     incident = incident_at(org, stage)
-    response = step(api(org.people[role]), incident.pk, name, version=incident.version, text="x", analysis="x",
-                    proposal=Proposal.MEETS_SHARE, decision=Decision.NO_ONWARD, rationale="x")
+    response = step(
+        api(org.people[role]),
+        incident.pk,
+        name,
+        version=incident.version,
+        text="x",
+        analysis="x",
+        proposal=Proposal.MEETS_SHARE,
+        decision=Decision.NO_ONWARD,
+        rationale="x",
+    )
     assert response.status_code == 403, response.content
     assert response.json()["code"] == "not_allowed"
     assert version_of(incident.pk) == incident.version
@@ -339,65 +433,101 @@ def test_wrong_person_is_403(org, stage, role, name):
 @pytest.mark.parametrize("name", ["submit", "ad_analyse", "od_sign_off", "close"])
 def test_other_region_is_404(org, role, name):
     incident = incident_at(org, Stage.WITH_AD)
-    response = step(api(org.other[role]), incident.pk, name, version=incident.version, analysis="x", proposal=Proposal.MEETS_SHARE)
+    response = step(
+        api(org.other[role]), incident.pk, name, version=incident.version, analysis="x", proposal=Proposal.MEETS_SHARE
+    )
     assert response.status_code == 404
     c = api(org.other[role])
     assert c.get(f"/api/incidents/{incident.pk}/case-review/").status_code == 404
     assert c.put(f"/api/incidents/{incident.pk}/case-review/", {"version": 1}, format="json").status_code == 404
-    assert c.post(f"/api/incidents/{incident.pk}/actions/", {"version": 1, "description": "x", "owner": 1,
-                                                             "due_date": "2030-01-01"}, format="json").status_code == 404
+    assert (
+        c.post(
+            f"/api/incidents/{incident.pk}/actions/",
+            {"version": 1, "description": "x", "owner": 1, "due_date": "2030-01-01"},
+            format="json",
+        ).status_code
+        == 404
+    )
 
 
 def test_other_region_cannot_touch_an_action(org):
     incident = incident_at(org, Stage.ACTIONS)
     from incidents import services
 
-    action = services.action_add(actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version,
-                                 action=requested_action(org.people[LM]))
-    response = api(org.other[AD]).patch(f"/api/actions/{action.pk}/", {"version": action.version, "status": "done", "evidence": "x"}, format="json")
+    action = services.action_add(
+        actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version, action=requested_action(org.people[LM])
+    )
+    response = api(org.other[AD]).patch(
+        f"/api/actions/{action.pk}/", {"version": action.version, "status": "done", "evidence": "x"}, format="json"
+    )
     assert response.status_code == 404
-    response = api(org.people[CMT]).patch(f"/api/actions/{action.pk}/", {"version": action.version, "status": "done", "evidence": "x"}, format="json")
+    response = api(org.people[CMT]).patch(
+        f"/api/actions/{action.pk}/", {"version": action.version, "status": "done", "evidence": "x"}, format="json"
+    )
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("stage, role, name", [
-    (Stage.WITH_OD, AD, "ad_analyse"),
-    (Stage.CASE_REVIEW, OD, "od_sign_off"),
-    (Stage.FINAL_DECISION, OD, "cr1_sign_off"),
-    (Stage.CLOSED, AD, "close"),
-])
+@pytest.mark.parametrize(
+    "stage, role, name",
+    [
+        (Stage.WITH_OD, AD, "ad_analyse"),
+        (Stage.CASE_REVIEW, OD, "od_sign_off"),
+        (Stage.FINAL_DECISION, OD, "cr1_sign_off"),
+        (Stage.CLOSED, AD, "close"),
+    ],
+)
 def test_wrong_stage_is_409(org, stage, role, name):
     incident = incident_at(org, stage)
-    response = step(api(org.people[role]), incident.pk, name, version=incident.version, analysis="x",
-                    proposal=Proposal.MEETS_SHARE, decision=Decision.NO_ONWARD, rationale="x")
+    response = step(
+        api(org.people[role]),
+        incident.pk,
+        name,
+        version=incident.version,
+        analysis="x",
+        proposal=Proposal.MEETS_SHARE,
+        decision=Decision.NO_ONWARD,
+        rationale="x",
+    )
     assert response.status_code == 409, response.content
     assert response.json()["code"] == "wrong_stage"
 
 
 def test_wrong_stage_for_ceo_is_409(org):
     incident = incident_at(org, Stage.CASE_REVIEW)
-    response = step(api(org.people[CEO]), incident.pk, "ceo_final_decision", version=incident.version,
-                    decision=Decision.NO_ONWARD, rationale="x")
+    response = step(
+        api(org.people[CEO]),
+        incident.pk,
+        "ceo_final_decision",
+        version=incident.version,
+        decision=Decision.NO_ONWARD,
+        rationale="x",
+    )
     assert response.status_code == 409
     incident = incident_at(org, Stage.ACTIONS)
-    response = step(api(org.people[CEO]), incident.pk, "ceo_decision", version=incident.version,
-                    decision=Decision.NO_ONWARD, rationale="x")
+    response = step(
+        api(org.people[CEO]), incident.pk, "ceo_decision", version=incident.version, decision=Decision.NO_ONWARD, rationale="x"
+    )
     assert response.status_code == 409
 
 
 def test_stale_step_is_409(org):
     incident = incident_at(org, Stage.WITH_AD)
-    response = step(api(org.people[AD]), incident.pk, "ad_analyse", version=incident.version - 1, analysis="x", proposal=Proposal.MEETS_SHARE)
+    response = step(
+        api(org.people[AD]), incident.pk, "ad_analyse", version=incident.version - 1, analysis="x", proposal=Proposal.MEETS_SHARE
+    )
     assert response.status_code == 409 and response.json()["code"] == "stale"
     assert "Someone else changed this incident" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({}, "version"),
-    ({"version": "x"}, "version"),
-    ({"version": 1, "proposal": "maybe", "analysis": "x"}, "proposal"),
-    ({"version": None, "analysis": "x"}, "version"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({}, "version"),
+        ({"version": "x"}, "version"),
+        ({"version": 1, "proposal": "maybe", "analysis": "x"}, "proposal"),
+        ({"version": None, "analysis": "x"}, "version"),
+    ],
+)
 def test_bad_step_payload_is_400_with_field_names(org, payload, field):
     incident = incident_at(org, Stage.WITH_AD)
     response = step(api(org.people[AD]), incident.pk, "ad_analyse", **payload)
@@ -407,7 +537,9 @@ def test_bad_step_payload_is_400_with_field_names(org, payload, field):
 
 def test_step_rules_become_400_with_field_names(org):
     incident = incident_at(org, Stage.WITH_AD)
-    response = step(api(org.people[AD]), incident.pk, "ad_analyse", version=incident.version, analysis="", proposal=Proposal.MEETS_SHARE)
+    response = step(
+        api(org.people[AD]), incident.pk, "ad_analyse", version=incident.version, analysis="", proposal=Proposal.MEETS_SHARE
+    )
     assert response.status_code == 400 and "analysis" in response.json()
     response = step(api(org.people[AD]), incident.pk, "ad_analyse", version=incident.version, analysis="x", proposal="")
     assert response.status_code == 400 and "proposal" in response.json()
@@ -417,11 +549,29 @@ def test_step_rules_become_400_with_field_names(org):
     assert response.status_code == 400 and "briefing_title" in response.json()
     response = step(ceo, incident.pk, "ceo_decision", version=incident.version, decision=Decision.FURTHER_ACTION, rationale="x")
     assert response.status_code == 400 and "action_description" in response.json()
-    response = step(ceo, incident.pk, "ceo_decision", version=incident.version, decision=Decision.FURTHER_ACTION, rationale="x",
-                    action_description="Do it", action_owner=987654, action_due_date="2030-01-01")
+    response = step(
+        ceo,
+        incident.pk,
+        "ceo_decision",
+        version=incident.version,
+        decision=Decision.FURTHER_ACTION,
+        rationale="x",
+        action_description="Do it",
+        action_owner=987654,
+        action_due_date="2030-01-01",
+    )
     assert response.status_code == 400 and "action_owner" in response.json()
-    response = step(ceo, incident.pk, "ceo_decision", version=incident.version, decision=Decision.FURTHER_ACTION, rationale="x",
-                    action_description="Do it", action_owner=org.people[LM].pk, action_due_date="2000-01-01")
+    response = step(
+        ceo,
+        incident.pk,
+        "ceo_decision",
+        version=incident.version,
+        decision=Decision.FURTHER_ACTION,
+        rationale="x",
+        action_description="Do it",
+        action_owner=org.people[LM].pk,
+        action_due_date="2000-01-01",
+    )
     assert response.status_code == 400 and "action_due_date" in response.json()
 
 
@@ -437,13 +587,22 @@ def test_action_create_bad_payloads(org):
     url = f"/api/incidents/{incident.pk}/actions/"
     response = c.post(url, {"version": incident.version}, format="json")
     assert response.status_code == 400 and {"description", "owner", "due_date"} <= set(response.json())
-    response = c.post(url, {"version": incident.version, "description": "x", "owner": 987654, "due_date": "2030-01-01"}, format="json")
+    response = c.post(
+        url, {"version": incident.version, "description": "x", "owner": 987654, "due_date": "2030-01-01"}, format="json"
+    )
     assert response.status_code == 400 and "action_owner" in response.json()
-    response = c.post(url, {"version": incident.version - 1, "description": "x", "owner": org.people[LM].pk, "due_date": "2030-01-01"}, format="json")
+    response = c.post(
+        url,
+        {"version": incident.version - 1, "description": "x", "owner": org.people[LM].pk, "due_date": "2030-01-01"},
+        format="json",
+    )
     assert response.status_code == 409
     draft = incident_at(org, Stage.WITH_AD)
-    response = c.post(f"/api/incidents/{draft.pk}/actions/", {"version": draft.version, "description": "x", "owner": org.people[LM].pk,
-                                                              "due_date": "2030-01-01"}, format="json")
+    response = c.post(
+        f"/api/incidents/{draft.pk}/actions/",
+        {"version": draft.version, "description": "x", "owner": org.people[LM].pk, "due_date": "2030-01-01"},
+        format="json",
+    )
     assert response.status_code == 409
 
 
@@ -452,10 +611,18 @@ def test_case_review_endpoint(org):
     nis = api(org.people[NIS])
     assert nis.get(f"/api/incidents/{incident.pk}/case-review/").status_code == 404
     incident = incident_at(org, Stage.CASE_REVIEW)
-    assert api(org.people[OD]).put(f"/api/incidents/{incident.pk}/case-review/", {"version": incident.version, "summary": "x"},
-                                   format="json").status_code == 403
-    assert nis.put(f"/api/incidents/{incident.pk}/case-review/", {"version": incident.version - 1, "summary": "x"},
-                   format="json").status_code == 409
+    assert (
+        api(org.people[OD])
+        .put(f"/api/incidents/{incident.pk}/case-review/", {"version": incident.version, "summary": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        nis.put(
+            f"/api/incidents/{incident.pk}/case-review/", {"version": incident.version - 1, "summary": "x"}, format="json"
+        ).status_code
+        == 409
+    )
     assert nis.put(f"/api/incidents/{incident.pk}/case-review/", {"submit": "maybe"}, format="json").status_code == 400
     closed = incident_at(org, Stage.CLOSED)
     response = nis.put(f"/api/incidents/{closed.pk}/case-review/", {"version": closed.version, "summary": "x"}, format="json")
@@ -484,7 +651,9 @@ def test_schema_includes_the_step_endpoint(org, client):
     # One endpoint per step, each with its own request body: the fields that step takes, and no others.
     bodies = {}
     for step in API_STEPS:
-        path = next((p for p in (f"/api/incidents/{{id}}/steps/{step}/", f"/api/incidents/{{pk}}/steps/{step}/") if p in paths), None)
+        path = next(
+            (p for p in (f"/api/incidents/{{id}}/steps/{step}/", f"/api/incidents/{{pk}}/steps/{step}/") if p in paths), None
+        )
         assert path is not None, (step, list(paths))
         assert "post" in paths[path] and "get" not in paths[path], path
         reference = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
@@ -509,17 +678,32 @@ def test_action_owner_must_be_someone_the_page_would_offer(org):
     incident = incident_at(org, Stage.ACTIONS)
     ceo = api(org.people[CEO])
     for outsider in (org.people[BOARD], org.other[LM], org.nobody):
-        response = ceo.post(f"/api/incidents/{incident.pk}/actions/", {"version": version_of(incident.pk), "description": "x",
-                                                                        "owner": outsider.pk, "due_date": "2030-01-01"}, format="json")
+        response = ceo.post(
+            f"/api/incidents/{incident.pk}/actions/",
+            {"version": version_of(incident.pk), "description": "x", "owner": outsider.pk, "due_date": "2030-01-01"},
+            format="json",
+        )
         assert response.status_code == 400, (outsider, response.content)
         assert "action_owner" in response.json()
     review = incident_at(org, Stage.CASE_REVIEW)
-    response = step(ceo, review.pk, "ceo_decision", version=review.version, decision=Decision.FURTHER_ACTION, rationale="x",
-                    action_description="Do it", action_owner=org.other[AD].pk, action_due_date="2030-01-01")
+    response = step(
+        ceo,
+        review.pk,
+        "ceo_decision",
+        version=review.version,
+        decision=Decision.FURTHER_ACTION,
+        rationale="x",
+        action_description="Do it",
+        action_owner=org.other[AD].pk,
+        action_due_date="2030-01-01",
+    )
     assert response.status_code == 400 and "action_owner" in response.json()
     assert not Action.objects.exists()
-    response = ceo.post(f"/api/incidents/{incident.pk}/actions/", {"version": version_of(incident.pk), "description": "x",
-                                                                    "owner": org.people[NIS].pk, "due_date": "2030-01-01"}, format="json")
+    response = ceo.post(
+        f"/api/incidents/{incident.pk}/actions/",
+        {"version": version_of(incident.pk), "description": "x", "owner": org.people[NIS].pk, "due_date": "2030-01-01"},
+        format="json",
+    )
     assert response.status_code == 201
 
 
@@ -532,8 +716,12 @@ def test_a_cr1_being_written_is_shown_only_to_nis_reviewers(org):
     from organisation.choices import Role as R
 
     incident = build(org, S.CASE_REVIEW)
-    incident_services.case_review_save(actor=org.people[R.NIS_REVIEWER], incident_id=incident.pk,
-                                       expected_version=incident.version, values={"summary": "Draft summary of the case"})
+    incident_services.case_review_save(
+        actor=org.people[R.NIS_REVIEWER],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        values={"summary": "Draft summary of the case"},
+    )
     for role, sees in ((R.NIS_REVIEWER, True), (R.CMT_MEMBER, False), (R.LOCAL_MANAGER, False)):
         api = APIClient()
         api.force_authenticate(org.people[role])

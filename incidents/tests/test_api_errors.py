@@ -16,8 +16,14 @@ from organisation.choices import Role
 
 pytestmark = pytest.mark.django_db
 
-LM, AD, OD, NIS, CEO, CMT = (Role.LOCAL_MANAGER, Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_DIRECTOR, Role.NIS_REVIEWER,
-                             Role.CEO, Role.CMT_MEMBER)
+LM, AD, OD, NIS, CEO, CMT = (
+    Role.LOCAL_MANAGER,
+    Role.ASSISTANT_DIRECTOR,
+    Role.OPERATIONAL_DIRECTOR,
+    Role.NIS_REVIEWER,
+    Role.CEO,
+    Role.CMT_MEMBER,
+)
 
 
 def api(user) -> APIClient:
@@ -66,25 +72,30 @@ def test_a_comment_stays_optional(org):
     assert step(api(org.people[OD]), incident, "od_sign_off").status_code == 200
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"text": 0}, "text"),
-    ({"text": ["a list"]}, "text"),
-    ({"text": None}, "text"),
-    ({"version": "5", "text": "Questions"}, "version"),
-    ({"version": True, "text": "Questions"}, "version"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"text": 0}, "text"),
+        ({"text": ["a list"]}, "text"),
+        ({"text": None}, "text"),
+        ({"version": "5", "text": "Questions"}, "version"),
+        ({"version": True, "text": "Questions"}, "version"),
+    ],
+)
 def test_each_field_takes_only_its_own_json_type(org, body, field):
     """DRF would take 0 as the text "0" and "5" as the number 5; the schema says a string, an integer."""
     incident = incident_at(org, Stage.WITH_AD)
-    response = api(org.people[AD]).post(f"/api/incidents/{incident.pk}/steps/ad_return/", {"version": incident.version, **body},
-                                        format="json")
+    response = api(org.people[AD]).post(
+        f"/api/incidents/{incident.pk}/steps/ad_return/", {"version": incident.version, **body}, format="json"
+    )
     assert response.status_code == 400 and list(response.json()) == [field]
 
 
 def test_a_boolean_and_a_team_take_their_own_types_too(org):
     review = incident_at(org, Stage.CASE_REVIEW)
-    response = api(org.people[NIS]).put(f"/api/incidents/{review.pk}/case-review/", {"version": review.version, "submit": 0},
-                                        format="json")
+    response = api(org.people[NIS]).put(
+        f"/api/incidents/{review.pk}/case-review/", {"version": review.version, "submit": 0}, format="json"
+    )
     assert response.status_code == 400 and list(response.json()) == ["submit"]
     response = api(org.people[LM]).post("/api/incidents/", {"team": str(org.team.pk)}, format="json")
     assert response.status_code == 400 and list(response.json()) == ["team"]
@@ -92,7 +103,9 @@ def test_a_boolean_and_a_team_take_their_own_types_too(org):
 
 def test_the_api_reads_json_only(org):
     incident = incident_at(org, Stage.WITH_AD)
-    response = api(org.people[AD]).post(f"/api/incidents/{incident.pk}/steps/ad_return/", {"version": incident.version, "text": "Q"})
+    response = api(org.people[AD]).post(
+        f"/api/incidents/{incident.pk}/steps/ad_return/", {"version": incident.version, "text": "Q"}
+    )
     assert response.status_code == 415 and response["Content-Type"] == "application/json"
 
 
@@ -135,7 +148,11 @@ def test_a_400_lists_the_request_fields_and_nothing_else():
         assert fields <= set(errors["properties"]), label
     step = next(op for _, label, _, op in operations() if label == "POST /api/incidents/{id}/steps/ad_return/")
     assert set(step["responses"]["400"]["content"]["application/json"]["schema"]["properties"]) == {
-        "version", "text", "non_field_errors", "detail"}
+        "version",
+        "text",
+        "non_field_errors",
+        "detail",
+    }
 
 
 def test_what_the_step_requires_the_schema_requires():
@@ -144,7 +161,11 @@ def test_what_the_step_requires_the_schema_requires():
     assert components["AdReturnStep"]["properties"]["text"]["minLength"] == 1
     assert "default" not in components["AdReturnStep"]["properties"]["text"]
     assert components["OdSignOffStep"]["required"] == ["version"]
-    assert components["CeoFinalDecisionStep"]["properties"]["decision"]["allOf"][0]["enum"] == ["share_board", "share_chair", "no_onward"]
+    assert components["CeoFinalDecisionStep"]["properties"]["decision"]["allOf"][0]["enum"] == [
+        "share_board",
+        "share_chair",
+        "no_onward",
+    ]
     # A PATCH still needs the version (and an action its status), though drf-spectacular makes a PATCH body optional.
     assert components["PatchedIncidentPatch"]["required"] == ["version"]
     assert set(components["PatchedActionUpdate"]["required"]) == {"version", "status"}
@@ -152,8 +173,19 @@ def test_what_the_step_requires_the_schema_requires():
 
 # --- the CR1 answers with every field ------------------------------------------------------------
 
-CR1_KEYS = {"status", "reviewer", "commissioned_at", "submitted_at", "signed_off_at", "summary", "chronology",
-            "analysis_of_practice", "findings", "learning_identified", "recommendations"}
+CR1_KEYS = {
+    "status",
+    "reviewer",
+    "commissioned_at",
+    "submitted_at",
+    "signed_off_at",
+    "summary",
+    "chronology",
+    "analysis_of_practice",
+    "findings",
+    "learning_identified",
+    "recommendations",
+}
 
 
 def test_a_cr1_with_no_reviewer_yet_says_so_with_null(org):
@@ -179,8 +211,9 @@ def test_a_cr1_not_yet_readable_has_every_field_with_nothing_in_it(org):
 # --- JSON everywhere under /api/ -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/api/incidents/null,null/case-review/", "/api/incidents/abc/", "/api/nonsense/",
-                                  "/api/actions/1.5/"])
+@pytest.mark.parametrize(
+    "path", ["/api/incidents/null,null/case-review/", "/api/incidents/abc/", "/api/nonsense/", "/api/actions/1.5/"]
+)
 def test_a_path_that_is_no_endpoint_answers_json(org, path):
     response = api(org.people[LM]).get(path)
     assert response.status_code == 404

@@ -45,14 +45,17 @@ def _reads_through_api(user, incident) -> bool:
     return response.json().get("chronology") == CR1_TEXT
 
 
-@pytest.mark.parametrize(("role", "reads"), [
-    (R.NIS_REVIEWER, True),
-    (R.OPERATIONAL_DIRECTOR, True),
-    (R.CMT_MEMBER, False),
-    (R.CEO, False),
-    (R.LOCAL_MANAGER, False),
-    (R.ASSISTANT_DIRECTOR, False),
-])
+@pytest.mark.parametrize(
+    ("role", "reads"),
+    [
+        (R.NIS_REVIEWER, True),
+        (R.OPERATIONAL_DIRECTOR, True),
+        (R.CMT_MEMBER, False),
+        (R.CEO, False),
+        (R.LOCAL_MANAGER, False),
+        (R.ASSISTANT_DIRECTOR, False),
+    ],
+)
 def test_a_submitted_cr1_is_read_only_by_nis_and_the_person_who_signs_it_off(org, client, role, reads):
     incident = incident_at(org, Stage.CR1_SIGN_OFF)
     user = org.people[role]
@@ -65,7 +68,9 @@ def test_a_submitted_cr1_is_read_only_by_nis_and_the_person_who_signs_it_off(org
 @pytest.mark.parametrize("role", [R.CMT_MEMBER, R.CEO, R.LOCAL_MANAGER, R.ASSISTANT_DIRECTOR, R.NIS_REVIEWER])
 def test_once_signed_off_everyone_who_sees_the_sin_reads_the_cr1(org, client, role):
     incident = incident_at(org, Stage.CR1_SIGN_OFF)
-    services.case_review_sign_off(actor=org.people[R.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
+    services.case_review_sign_off(
+        actor=org.people[R.OPERATIONAL_DIRECTOR], incident_id=incident.pk, expected_version=incident.version
+    )
     user = org.people[role]
     sign_in(client, user)
     assert _reads_on_page(client, incident)
@@ -75,8 +80,13 @@ def test_once_signed_off_everyone_who_sees_the_sin_reads_the_cr1(org, client, ro
 
 def test_a_draft_cr1_is_read_by_nis_reviewers_only(org, client):
     incident = incident_at(org, Stage.CASE_REVIEW)
-    services.case_review_save(actor=org.people[R.NIS_REVIEWER], incident_id=incident.pk, expected_version=incident.version,
-                              values={"chronology": CR1_TEXT}, submit=False)
+    services.case_review_save(
+        actor=org.people[R.NIS_REVIEWER],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        values={"chronology": CR1_TEXT},
+        submit=False,
+    )
     for role, reads in [(R.NIS_REVIEWER, True), (R.OPERATIONAL_DIRECTOR, False), (R.CMT_MEMBER, False)]:
         sign_in(client, org.people[role])
         assert _reads_on_page(client, incident) is reads, role

@@ -61,7 +61,9 @@ def _skip_unless_threads_share_the_database():
     if connection.vendor == "postgresql":
         return
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("the in-memory SQLite test database cannot queue two writers; run with PostgreSQL or a file SQLite test database")
+        pytest.skip(
+            "the in-memory SQLite test database cannot queue two writers; run with PostgreSQL or a file SQLite test database"
+        )
 
 
 def test_two_ods_sign_off_the_same_incident_at_the_same_moment():
@@ -91,7 +93,12 @@ def test_two_ods_sign_off_the_same_incident_at_the_same_moment():
     assert sorted(cmt.values_list("recipient__username", flat=True)) == sorted(
         [org.people[R.CMT_MEMBER].username, second_cmt.username, org.people[R.CEO].username]
     )
-    assert Notification.objects.filter(incident=incident, reason=Notification.Reason.ACT, recipient=org.people[R.NIS_REVIEWER]).count() == 1
+    assert (
+        Notification.objects.filter(
+            incident=incident, reason=Notification.Reason.ACT, recipient=org.people[R.NIS_REVIEWER]
+        ).count()
+        == 1
+    )
 
 
 def test_two_drafts_submitted_at_the_same_moment_get_distinct_consecutive_references():
@@ -117,7 +124,9 @@ def test_the_same_author_submitting_twice_at_once_submits_once():
     incident = incident_at(org, Stage.DRAFT)
 
     def submit():
-        return services.incident_submit(actor=org.people[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version)
+        return services.incident_submit(
+            actor=org.people[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version
+        )
 
     results = run_together(submit, submit)
     assert sorted(kind for kind, _ in results) == ["error", "ok"], results

@@ -31,7 +31,9 @@ def draft(org, **values):
     return {"kind": "case", "team": org.team.pk, "title": "Harm to a child", **values}
 
 
-@pytest.mark.parametrize(("field", "label"), [("incident_date", "Date of the incident"), ("aware_date", "Date Cafcass became aware")])
+@pytest.mark.parametrize(
+    ("field", "label"), [("incident_date", "Date of the incident"), ("aware_date", "Date Cafcass became aware")]
+)
 @pytest.mark.parametrize("value", ["2026-02-30", "2025-13-01", "2026-04-31", "0000-01-01"])
 def test_an_impossible_iso_date_must_be_a_real_date(org, field, label, value):
     response = api(org.people[Role.LOCAL_MANAGER]).post("/api/incidents/", draft(org, **{field: value}), format="json")
@@ -50,13 +52,21 @@ def test_a_date_in_another_form_names_the_form_wanted(org, value):
 def test_an_impossible_date_on_the_edit_endpoint_and_for_an_action(org):
     incident = incident_at(org, Stage.DRAFT)
     lm = api(org.people[Role.LOCAL_MANAGER])
-    response = lm.patch(f"/api/incidents/{incident.pk}/", {"version": incident.version, "aware_date": "2026-02-29"}, format="json")
+    response = lm.patch(
+        f"/api/incidents/{incident.pk}/", {"version": incident.version, "aware_date": "2026-02-29"}, format="json"
+    )
     assert response.json() == {"aware_date": ["Date Cafcass became aware must be a real date"]}
     actions = incident_at(org, Stage.ACTIONS)
     response = api(org.people[Role.ASSISTANT_DIRECTOR]).post(
         f"/api/incidents/{actions.pk}/actions/",
-        {"version": actions.version, "description": "Do it", "owner": org.people[Role.LOCAL_MANAGER].pk, "due_date": "2030-02-30"},
-        format="json")
+        {
+            "version": actions.version,
+            "description": "Do it",
+            "owner": org.people[Role.LOCAL_MANAGER].pk,
+            "due_date": "2030-02-30",
+        },
+        format="json",
+    )
     assert response.status_code == 400 and response.json() == {"due_date": ["Due date must be a real date"]}
 
 
@@ -68,7 +78,9 @@ def test_a_real_date_is_taken(org):
 
 def test_a_future_incident_date_is_reported_once_through_the_api(org):
     today = timezone.localdate()
-    payload = draft(org, incident_date=(today + timedelta(days=5)).isoformat(), aware_date=(today - timedelta(days=1)).isoformat())
+    payload = draft(
+        org, incident_date=(today + timedelta(days=5)).isoformat(), aware_date=(today - timedelta(days=1)).isoformat()
+    )
     response = api(org.people[Role.LOCAL_MANAGER]).post("/api/incidents/", payload, format="json")
     assert response.status_code == 400
     assert response.json() == {"incident_date": ["The date of the incident must be today or in the past"]}
@@ -76,17 +88,26 @@ def test_a_future_incident_date_is_reported_once_through_the_api(org):
 
 def test_an_aware_date_before_the_incident_is_still_reported(org):
     today = timezone.localdate()
-    payload = draft(org, incident_date=(today - timedelta(days=2)).isoformat(), aware_date=(today - timedelta(days=5)).isoformat())
+    payload = draft(
+        org, incident_date=(today - timedelta(days=2)).isoformat(), aware_date=(today - timedelta(days=5)).isoformat()
+    )
     response = api(org.people[Role.LOCAL_MANAGER]).post("/api/incidents/", payload, format="json")
-    assert response.json() == {"aware_date": ["The date Cafcass became aware must be the same as or after the date of the incident"]}
+    assert response.json() == {
+        "aware_date": ["The date Cafcass became aware must be the same as or after the date of the incident"]
+    }
 
 
 def test_a_future_incident_date_is_reported_once_on_the_page(org, client):
     today = timezone.localdate()
     future, yesterday = today + timedelta(days=5), today - timedelta(days=1)
-    response = sign_in(client, org.people[Role.LOCAL_MANAGER]).post("/incidents/new/", case_post(
-        org, **dates("incident_date", future.day, future.month, future.year),
-        **dates("aware_date", yesterday.day, yesterday.month, yesterday.year)))
+    response = sign_in(client, org.people[Role.LOCAL_MANAGER]).post(
+        "/incidents/new/",
+        case_post(
+            org,
+            **dates("incident_date", future.day, future.month, future.year),
+            **dates("aware_date", yesterday.day, yesterday.month, yesterday.year),
+        ),
+    )
     body = response.content.decode()
     assert_error_beside(body, "incident_date", "The date of the incident must be today or in the past")
     assert "must be the same as or after" not in body
@@ -94,8 +115,9 @@ def test_a_future_incident_date_is_reported_once_on_the_page(org, client):
 
 
 def test_an_impossible_date_on_the_page_must_be_a_real_date(org, client):
-    response = sign_in(client, org.people[Role.LOCAL_MANAGER]).post("/incidents/new/", case_post(
-        org, **dates("incident_date", 30, 2, 2026)))
+    response = sign_in(client, org.people[Role.LOCAL_MANAGER]).post(
+        "/incidents/new/", case_post(org, **dates("incident_date", 30, 2, 2026))
+    )
     body = response.content.decode()
     assert_error_beside(body, "incident_date", "Date of the incident must be a real date")
     assert "must be the same as or after" not in body
@@ -106,8 +128,9 @@ def test_intake_says_the_same(org):
     from intake.services import source_token_issue
     from intake.tests.conftest import payload
 
-    source = SourceSystem.objects.create(name="Health and Safety reporting", function=org.function,
-                                         author=org.people[Role.HEAD_OF_PROFESSION])
+    source = SourceSystem.objects.create(
+        name="Health and Safety reporting", function=org.function, author=org.people[Role.HEAD_OF_PROFESSION]
+    )
     _, raw = source_token_issue(actor=org.people[Role.ADMINISTRATOR], source_system=source)
     client = APIClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
     response = client.post("/api/intake/incidents/", payload(incident_date="2026-02-30"), format="json")

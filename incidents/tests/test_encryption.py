@@ -28,14 +28,18 @@ KEY_A, KEY_B = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
 def _raw(incident) -> tuple:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT children, case_reference, court, case_reference_hash FROM incidents_incident WHERE id = %s",
-                       [incident.pk])
+        cursor.execute(
+            "SELECT children, case_reference, court, case_reference_hash FROM incidents_incident WHERE id = %s", [incident.pk]
+        )
         return cursor.fetchone()
 
 
 def _incident(org, **values):
-    return incident_at(org, Stage.CASE_REVIEW, data=case_form(children=CHILD, case_reference=REFERENCE, court=COURT,
-                                                                title="Missing overnight", **values))
+    return incident_at(
+        org,
+        Stage.CASE_REVIEW,
+        data=case_form(children=CHILD, case_reference=REFERENCE, court=COURT, title="Missing overnight", **values),
+    )
 
 
 def test_the_database_holds_no_plain_text_of_the_child_the_case_reference_or_the_court(org):
@@ -127,8 +131,11 @@ def test_the_migration_encrypts_rows_written_before_it_and_decrypts_them_backwar
 
     incident = _incident(org)
     with connection.cursor() as cursor:  # a row as the table held it before the migration
-        cursor.execute("UPDATE incidents_incident SET children = %s, case_reference = %s, court = %s, case_reference_hash = '' "
-                       "WHERE id = %s", [CHILD, REFERENCE, COURT, incident.pk])
+        cursor.execute(
+            "UPDATE incidents_incident SET children = %s, case_reference = %s, court = %s, case_reference_hash = '' "
+            "WHERE id = %s",
+            [CHILD, REFERENCE, COURT, incident.pk],
+        )
     executor = MigrationExecutor(connection)
     before, after = ("incidents", "0005_action_moves_to_the_actions_app"), ("incidents", "0006_encrypt_child_and_case_reference")
     try:
@@ -154,12 +161,15 @@ def _raw_columns(incident) -> tuple:
         return cursor.fetchone()
 
 
-@pytest.mark.parametrize(("keys", "key_id", "message"), [
-    (None, None, "Set FIELD_ENCRYPTION_KEYS"),
-    (json.dumps({"dev": "aW5zZWN1cmUgZGV2ZWxvcG1lbnQgZmllbGQga2V5ISE="}), None, "is the development key"),
-    (json.dumps({"2026-12": "not-a-fernet-key"}), None, "is not a Fernet key"),
-    (json.dumps({"2026-12": KEY_A}), "2025-01", "FIELD_ENCRYPTION_KEY_ID must name one of the keys"),
-])
+@pytest.mark.parametrize(
+    ("keys", "key_id", "message"),
+    [
+        (None, None, "Set FIELD_ENCRYPTION_KEYS"),
+        (json.dumps({"dev": "aW5zZWN1cmUgZGV2ZWxvcG1lbnQgZmllbGQga2V5ISE="}), None, "is the development key"),
+        (json.dumps({"2026-12": "not-a-fernet-key"}), None, "is not a Fernet key"),
+        (json.dumps({"2026-12": KEY_A}), "2025-01", "FIELD_ENCRYPTION_KEY_ID must name one of the keys"),
+    ],
+)
 def test_production_refuses_to_start_without_a_proper_field_encryption_key(keys, key_id, message):
     result = _production_check(FIELD_ENCRYPTION_KEYS=keys, FIELD_ENCRYPTION_KEY_ID=key_id)
     assert result.returncode != 0
@@ -167,4 +177,6 @@ def test_production_refuses_to_start_without_a_proper_field_encryption_key(keys,
 
 
 def test_production_starts_with_a_proper_field_encryption_key():
-    assert _production_check(FIELD_ENCRYPTION_KEYS=json.dumps({"2026-12": KEY_A}), FIELD_ENCRYPTION_KEY_ID="2026-12").returncode == 0
+    assert (
+        _production_check(FIELD_ENCRYPTION_KEYS=json.dumps({"2026-12": KEY_A}), FIELD_ENCRYPTION_KEY_ID="2026-12").returncode == 0
+    )

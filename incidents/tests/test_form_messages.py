@@ -38,11 +38,21 @@ def dates(name, day, month, year):
 def case_post(org, **overrides):
     today = timezone.localdate()
     data = {
-        "kind": "case", "place": f"team:{org.team.pk}", "criteria": ["child_seriously_harmed"], "other_description": "",
-        "title": "Harm to a child", "children": "A, 4", "case_reference": "ZZ-12345", "court": "Family Court",
-        "what_happened": "Found injured.", "cafcass_involvement": "Section 7.", "other_agencies": "Police.",
-        "media_risk": "None.", "immediate_actions": "Referral made.",
-        **dates("incident_date", *_dmy(today - timedelta(days=3))), **dates("aware_date", *_dmy(today - timedelta(days=2))),
+        "kind": "case",
+        "place": f"team:{org.team.pk}",
+        "criteria": ["child_seriously_harmed"],
+        "other_description": "",
+        "title": "Harm to a child",
+        "children": "A, 4",
+        "case_reference": "ZZ-12345",
+        "court": "Family Court",
+        "what_happened": "Found injured.",
+        "cafcass_involvement": "Section 7.",
+        "other_agencies": "Police.",
+        "media_risk": "None.",
+        "immediate_actions": "Referral made.",
+        **dates("incident_date", *_dmy(today - timedelta(days=3))),
+        **dates("aware_date", *_dmy(today - timedelta(days=2))),
         "save": "Save draft",
     }
     data.update(overrides)
@@ -74,8 +84,9 @@ def assert_error_beside(body: str, field: str, message: str):
     after = body.split(f'id="div_id_{field}"', 1)[1]
     assert "govuk-form-group--error" in after[:80]
     group = after.split('id="div_id_', 1)[0]
-    assert re.search(r'class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:</span>\s*'
-                     + re.escape(message), group), group[:3000]
+    assert re.search(
+        r'class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:</span>\s*' + re.escape(message), group
+    ), group[:3000]
 
 
 # --- 1. long text: no maxlength, a named message, the text kept ------------------------------
@@ -144,8 +155,10 @@ def test_an_over_long_analysis_is_named_and_kept_and_nothing_is_sent(org, client
     incident = incident_at(org, Stage.WITH_AD)
     c = sign_in(client, org.people[AD])
     analysis = long_text(25000)
-    response = c.post(f"/incidents/{incident.pk}/step/ad_analyse/",
-                      {"version": incident.version, "analysis": analysis, "proposal": "meets_share"})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ad_analyse/",
+        {"version": incident.version, "analysis": analysis, "proposal": "meets_share"},
+    )
     assert response.status_code == 200
     body = html(response)
     assert_error_beside(body, "analysis", "Your analysis of the situation must be 20,000 characters or fewer")
@@ -160,8 +173,10 @@ def test_text_of_exactly_the_limit_is_accepted(org, client):
     incident = incident_at(org, Stage.WITH_AD)
     c = sign_in(client, org.people[AD])
     analysis = long_text(20000)
-    response = c.post(f"/incidents/{incident.pk}/step/ad_analyse/",
-                      {"version": incident.version, "analysis": analysis, "proposal": "meets_share"})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ad_analyse/",
+        {"version": incident.version, "analysis": analysis, "proposal": "meets_share"},
+    )
     assert response.status_code == 302, html(response)[:3000]
     assert fresh(incident).events.get(step=Step.AD_ANALYSE).text == analysis
 
@@ -177,8 +192,10 @@ def test_an_impossible_date_on_the_incident_form(org, client, day, month, year):
     incident = incident_at(org, Stage.DRAFT)
     before = (incident.incident_date, incident.version)
     c = sign_in(client, org.people[LM])
-    response = c.post(f"/incidents/{incident.pk}/edit/",
-                      edit_post(org, incident, what_happened="Kept account", **dates("incident_date", day, month, year)))
+    response = c.post(
+        f"/incidents/{incident.pk}/edit/",
+        edit_post(org, incident, what_happened="Kept account", **dates("incident_date", day, month, year)),
+    )
     assert response.status_code == 200
     body = html(response)
     assert_error_beside(body, "incident_date", "Date of the incident must be a real date")
@@ -203,9 +220,15 @@ def test_an_impossible_date_on_the_add_action_form(org, client, day, month, year
     incident = incident_at(org, Stage.ACTIONS)
     actions = incident.actions.count()
     c = sign_in(client, org.people[AD])
-    response = c.post(f"/incidents/{incident.pk}/actions/new/", {
-        "version": incident.version, "action_description": "Audit three cases", "action_owner": org.people[LM].pk,
-        **dates("action_due_date", day, month, year)})
+    response = c.post(
+        f"/incidents/{incident.pk}/actions/new/",
+        {
+            "version": incident.version,
+            "action_description": "Audit three cases",
+            "action_owner": org.people[LM].pk,
+            **dates("action_due_date", day, month, year),
+        },
+    )
     assert response.status_code == 200
     body = html(response)
     assert_error_beside(body, "action_due_date", "Due date must be a real date")
@@ -218,10 +241,17 @@ def test_an_impossible_date_on_the_add_action_form(org, client, day, month, year
 def test_an_impossible_date_on_a_ceo_decision_with_an_action(org, client, day, month, year):
     incident = incident_at(org, Stage.CASE_REVIEW)
     c = sign_in(client, org.people[CEO])
-    response = c.post(f"/incidents/{incident.pk}/step/ceo_decision/", {
-        "version": incident.version, "decision": Decision.FURTHER_ACTION, "rationale": "My rationale",
-        "action_description": "Ask the team for more", "action_owner": org.people[AD].pk,
-        **dates("action_due_date", day, month, year)})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ceo_decision/",
+        {
+            "version": incident.version,
+            "decision": Decision.FURTHER_ACTION,
+            "rationale": "My rationale",
+            "action_description": "Ask the team for more",
+            "action_owner": org.people[AD].pk,
+            **dates("action_due_date", day, month, year),
+        },
+    )
     assert response.status_code == 200
     body = html(response)
     assert_error_beside(body, "action_due_date", "Due date must be a real date")
@@ -282,9 +312,17 @@ def test_a_two_digit_year_is_asked_for_in_full(org, client):
     sign_in(client, org.people[Role.LOCAL_MANAGER])
     page = client.get(f"/incidents/{incident.pk}/edit/").content.decode()
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    response = client.post(f"/incidents/{incident.pk}/edit/", {
-        "version": version, "title": "A title", "incident_date_0": "3", "incident_date_1": "2", "incident_date_2": "26", "save": "Save draft",
-    })
+    response = client.post(
+        f"/incidents/{incident.pk}/edit/",
+        {
+            "version": version,
+            "title": "A title",
+            "incident_date_0": "3",
+            "incident_date_1": "2",
+            "incident_date_2": "26",
+            "save": "Save draft",
+        },
+    )
     assert response.status_code == 200
     assert "Date of the incident must include a year with 4 numbers" in response.content.decode()
     incident.refresh_from_db()
@@ -301,5 +339,7 @@ def test_the_decision_page_reports_every_problem_at_once(org, client):
     for message in ("Enter the rationale for the decision", "Enter a title for the briefing", "Enter the briefing to share"):
         assert message in page, message
     response = client.post(url, {"version": incident.version})
-    assert "Select a decision" in response.content.decode() and "Enter the rationale for the decision" in response.content.decode()
+    assert (
+        "Select a decision" in response.content.decode() and "Enter the rationale for the decision" in response.content.decode()
+    )
     assert not incident.decisions.exists()

@@ -30,7 +30,8 @@ def test_a_tampered_version_on_a_step_page_says_the_page_is_out_of_date(org, cli
     incident = incident_at(org, Stage.WITH_AD)
     url = f"/incidents/{incident.pk}/step/ad_analyse/"
     response = sign_in(client, org.people[Role.ASSISTANT_DIRECTOR]).post(
-        url, {"version": version, "analysis": "Typed analysis", "proposal": "meets_share"})
+        url, {"version": version, "analysis": "Typed analysis", "proposal": "meets_share"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     # The summary has the message, linking to this page (an empty href: the same address, fetched again).
@@ -56,7 +57,8 @@ def test_an_out_of_date_page_is_reported_beside_the_other_problems(org, client):
     """The visible fields' own errors still link to their fields."""
     incident = incident_at(org, Stage.WITH_AD)
     response = sign_in(client, org.people[Role.ASSISTANT_DIRECTOR]).post(
-        f"/incidents/{incident.pk}/step/ad_return/", {"version": "abc", "text": ""})
+        f"/incidents/{incident.pk}/step/ad_return/", {"version": "abc", "text": ""}
+    )
     items = summary_items(response.content.decode())
     assert ("", OUT_OF_DATE) in items
     assert ("#id_text", "Enter questions for the author") in items
@@ -65,7 +67,9 @@ def test_an_out_of_date_page_is_reported_beside_the_other_problems(org, client):
 def test_a_close_confirmation_with_a_tampered_version(org, client):
     """The close page has no visible field at all: the message still shows."""
     incident = incident_at(org, Stage.ACTIONS)
-    response = sign_in(client, org.people[Role.ASSISTANT_DIRECTOR]).post(f"/incidents/{incident.pk}/step/close/", {"version": "x"})
+    response = sign_in(client, org.people[Role.ASSISTANT_DIRECTOR]).post(
+        f"/incidents/{incident.pk}/step/close/", {"version": "x"}
+    )
     assert response.status_code == 200
     assert summary_items(response.content.decode()) == [("", OUT_OF_DATE)]
 
@@ -76,8 +80,12 @@ def test_every_versioned_page_says_so(org, client):
 
     review = incident_at(org, Stage.CASE_REVIEW)
     actions = incident_at(org, Stage.ACTIONS)
-    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=actions.pk, expected_version=actions.version,
-                                 action=requested_action(org.people[Role.LOCAL_MANAGER]))
+    action = services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=actions.pk,
+        expected_version=actions.version,
+        action=requested_action(org.people[Role.LOCAL_MANAGER]),
+    )
     pages = [
         (Role.NIS_REVIEWER, f"/incidents/{review.pk}/case-review/", {"summary": "Typed", "save_draft": "Save as draft"}),
         (Role.CEO, f"/incidents/{review.pk}/step/ceo_decision/", {"decision": "no_onward", "rationale": "Typed"}),

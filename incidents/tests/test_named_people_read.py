@@ -34,8 +34,13 @@ def named_osd(org):
     named = person(None, username="named_osd", first_name="Nadia", last_name="Named")
     incident = incident_at(org, Stage.CASE_REVIEW)
     CaseReview.objects.filter(incident=incident).update(sign_off_by=named)
-    services.case_review_save(actor=org.people[Role.NIS_REVIEWER], incident_id=incident.pk,
-                              expected_version=incident.version, values=dict(CR1_VALUES), submit=True)
+    services.case_review_save(
+        actor=org.people[Role.NIS_REVIEWER],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        values=dict(CR1_VALUES),
+        submit=True,
+    )
     incident.refresh_from_db()
     return incident, named
 
@@ -92,8 +97,12 @@ def test_every_rule_that_names_a_person_lets_them_read_what_they_act_on(org, nam
     lead = person(Role.LEARNING_LEAD, username="ld_lead")
     final = incident_at(org, Stage.FINAL_DECISION)
     services.incident_ceo_final_decide(
-        actor=org.people[Role.CEO], incident_id=final.pk, expected_version=final.version, decision=Decision.NO_ONWARD,
-        rationale="Rationale.", action=requested_action(lead, description="Review training on J.W.'s case"),
+        actor=org.people[Role.CEO],
+        incident_id=final.pk,
+        expected_version=final.version,
+        decision=Decision.NO_ONWARD,
+        rationale="Rationale.",
+        action=requested_action(lead, description="Review training on J.W.'s case"),
     )
     action = final.actions.get()
     assert rules.has_perm("actions.update", lead, action)
@@ -105,8 +114,12 @@ def test_an_action_owner_who_does_not_read_the_record_sees_nothing_of_it(org, cl
     lead = person(Role.LEARNING_LEAD, username="ld_lead")
     incident = incident_at(org, Stage.FINAL_DECISION)
     services.incident_ceo_final_decide(
-        actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version, decision=Decision.NO_ONWARD,
-        rationale="Rationale.", action=requested_action(lead, description="Update the training material"),
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.NO_ONWARD,
+        rationale="Rationale.",
+        action=requested_action(lead, description="Update the training material"),
     )
     action = incident.actions.get()
     incident.refresh_from_db()

@@ -34,16 +34,23 @@ def _add_rows(org, count):
         # Another team in the same area, so that each row's place is a different object.
         team = TeamFactory(service_area=org.area)
         give_role(p[Role.LOCAL_MANAGER], Role.LOCAL_MANAGER, team)
-        incident = incident_at(org, Stage.ACTIONS, final_decision=Decision.SHARE_BOARD,
-                               data=case_form(title=f"Incident {i}"))
+        incident = incident_at(org, Stage.ACTIONS, final_decision=Decision.SHARE_BOARD, data=case_form(title=f"Incident {i}"))
         Incident.objects.filter(pk=incident.pk).update(team=team)
         incident.refresh_from_db()
         for owner in (p[Role.LOCAL_MANAGER], p[Role.ASSISTANT_DIRECTOR], p[Role.NIS_REVIEWER]):
-            action = services.action_add(actor=p[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                         expected_version=Incident.objects.get(pk=incident.pk).version,
-                                         action=requested_action(owner, description=f"Action for {owner}"))
-            services.action_update(actor=owner, action_id=action.pk, expected_version=action.version,
-                                   status=ActionStatus.IN_PROGRESS, evidence="Started.")
+            action = services.action_add(
+                actor=p[Role.ASSISTANT_DIRECTOR],
+                incident_id=incident.pk,
+                expected_version=Incident.objects.get(pk=incident.pk).version,
+                action=requested_action(owner, description=f"Action for {owner}"),
+            )
+            services.action_update(
+                actor=owner,
+                action_id=action.pk,
+                expected_version=action.version,
+                status=ActionStatus.IN_PROGRESS,
+                evidence="Started.",
+            )
         incident_at(org, Stage.DRAFT, data=case_form(title=f"Draft {i}"))
         incident_at(org, Stage.NOTIFIED, kind="non_case")
         incident_at(org, Stage.CASE_REVIEW)
@@ -55,15 +62,30 @@ def _grow(incident, org, count):
     for i in range(count):
         version = Incident.objects.get(pk=incident.pk).version
         if Incident.objects.get(pk=incident.pk).stage in (Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF):
-            services.incident_ceo_decide(actor=p[Role.CEO], incident_id=incident.pk, expected_version=version,
-                                         decision=Decision.SHARE_BOARD, rationale=f"Reason {i}",
-                                         briefing_title=f"Briefing {i}", briefing_text="Text.")
+            services.incident_ceo_decide(
+                actor=p[Role.CEO],
+                incident_id=incident.pk,
+                expected_version=version,
+                decision=Decision.SHARE_BOARD,
+                rationale=f"Reason {i}",
+                briefing_title=f"Briefing {i}",
+                briefing_text="Text.",
+            )
             version += 1
         owner = (p[Role.LOCAL_MANAGER], p[Role.ASSISTANT_DIRECTOR], p[Role.NIS_REVIEWER])[i % 3]
-        action = services.action_add(actor=p[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=version,
-                                     action=requested_action(owner, due=timezone.localdate() + timedelta(days=i + 1)))
-        services.action_update(actor=owner, action_id=action.pk, expected_version=action.version,
-                               status=ActionStatus.IN_PROGRESS, evidence=f"Evidence {i}")
+        action = services.action_add(
+            actor=p[Role.ASSISTANT_DIRECTOR],
+            incident_id=incident.pk,
+            expected_version=version,
+            action=requested_action(owner, due=timezone.localdate() + timedelta(days=i + 1)),
+        )
+        services.action_update(
+            actor=owner,
+            action_id=action.pk,
+            expected_version=action.version,
+            status=ActionStatus.IN_PROGRESS,
+            evidence=f"Evidence {i}",
+        )
 
 
 def _count(client, url) -> int:

@@ -28,16 +28,21 @@ ANSWER = "It is B, 6: I had copied the sibling's details by mistake."
 @pytest.fixture
 def returned(org):
     incident = incident_at(org, Stage.WITH_AD, data=case_form(children="A, 4", court="Family Court at Leeds"))
-    services.incident_ad_return(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                expected_version=incident.version, questions=QUESTIONS)
+    services.incident_ad_return(
+        actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version, questions=QUESTIONS
+    )
     incident.refresh_from_db()
     return incident
 
 
 def _answer(org, incident, *, answer=ANSWER, **changes):
     author = org.people[Role.LOCAL_MANAGER]
-    services.incident_update_draft(actor=author, incident_id=incident.pk, expected_version=incident.version,
-                                   data=case_form(children="B, 6", court="Family Court at Leeds", **changes))
+    services.incident_update_draft(
+        actor=author,
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        data=case_form(children="B, 6", court="Family Court at Leeds", **changes),
+    )
     incident.refresh_from_db()
     services.incident_submit(actor=author, incident_id=incident.pk, expected_version=incident.version, answer=answer)
     incident.refresh_from_db()
@@ -67,8 +72,13 @@ def test_resubmitting_without_an_answer_is_refused_beside_the_answer(org, return
 
 def test_an_answer_saved_with_the_draft_is_kept_until_the_resubmission_records_it(org, returned):
     author = org.people[Role.LOCAL_MANAGER]
-    services.incident_update_draft(actor=author, incident_id=returned.pk, expected_version=returned.version,
-                                   data=case_form(children="B, 6"), answer="Half written answer")
+    services.incident_update_draft(
+        actor=author,
+        incident_id=returned.pk,
+        expected_version=returned.version,
+        data=case_form(children="B, 6"),
+        answer="Half written answer",
+    )
     returned.refresh_from_db()
     assert returned.answer_draft == "Half written answer"
     services.incident_submit(actor=author, incident_id=returned.pk, expected_version=returned.version)
@@ -86,13 +96,15 @@ def test_the_ad_sees_the_questions_the_answer_and_the_changes_side_by_side(org, 
     assert 'data-testid="changes"' in body
     assert "Child or children" in body and "A, 4" in body and "B, 6" in body
     # A field that did not change is not listed as a change.
-    changes = body[body.index('data-testid="changes"'):]
+    changes = body[body.index('data-testid="changes"') :]
     assert "Family Court at Leeds" not in changes[: changes.index("</table>")]
 
 
 def test_the_record_shows_what_the_ad_saw_to_every_reader(org, returned, client):
     incident = _answer(org, returned)
-    body = html.unescape(sign_in(client, org.people[Role.OPERATIONAL_DIRECTOR]).get(f"/incidents/{incident.pk}/").content.decode())
+    body = html.unescape(
+        sign_in(client, org.people[Role.OPERATIONAL_DIRECTOR]).get(f"/incidents/{incident.pk}/").content.decode()
+    )
     assert Step.RESUBMIT.label in body and ANSWER in body
     assert "What changed in the form" in body and "A, 4" in body
 
@@ -121,11 +133,20 @@ def test_the_page_form_records_the_answer_and_refuses_a_resubmission_without_one
 def test_a_returned_cr1_stays_readable_beside_what_changed(org, client):
     incident = incident_at(org, Stage.CR1_SIGN_OFF)
     od, reviewer = org.people[Role.OPERATIONAL_DIRECTOR], org.people[Role.NIS_REVIEWER]
-    services.case_review_return(actor=od, incident_id=incident.pk, expected_version=incident.version,
-                                reason="The findings do not follow from the chronology.")
+    services.case_review_return(
+        actor=od,
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        reason="The findings do not follow from the chronology.",
+    )
     incident.refresh_from_db()
-    services.case_review_save(actor=reviewer, incident_id=incident.pk, expected_version=incident.version,
-                              values={**CR1_VALUES, "findings": "Findings that follow from the chronology."}, submit=True)
+    services.case_review_save(
+        actor=reviewer,
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        values={**CR1_VALUES, "findings": "Findings that follow from the chronology."},
+        submit=True,
+    )
     first, second = SubmittedVersion.objects.filter(incident=incident, form=SubmittedVersion.Form.CR1).order_by("number")
     assert first.values["findings"] == CR1_VALUES["findings"]
     assert second.values["findings"] == "Findings that follow from the chronology."
@@ -139,8 +160,13 @@ def test_a_returned_cr1s_earlier_version_is_read_only_by_those_who_read_the_cr1(
     od, reviewer = org.people[Role.OPERATIONAL_DIRECTOR], org.people[Role.NIS_REVIEWER]
     services.case_review_return(actor=od, incident_id=incident.pk, expected_version=incident.version, reason="Redo the findings.")
     incident.refresh_from_db()
-    services.case_review_save(actor=reviewer, incident_id=incident.pk, expected_version=incident.version,
-                              values={**CR1_VALUES, "findings": "New findings."}, submit=True)
+    services.case_review_save(
+        actor=reviewer,
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        values={**CR1_VALUES, "findings": "New findings."},
+        submit=True,
+    )
     # The author of the SIN reads the record but not an unsigned CR1 (incidents.read_case_review).
     body = html.unescape(sign_in(client, org.people[Role.LOCAL_MANAGER]).get(f"/incidents/{incident.pk}/").content.decode())
     assert CR1_VALUES["findings"] not in body and "New findings." not in body

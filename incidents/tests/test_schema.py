@@ -49,17 +49,33 @@ SOURCE = "source system"
 
 # Who takes each step: the person the process asks (others are refused with 403, which is checked too).
 STEP_TAKERS = {
-    "submit": Role.LOCAL_MANAGER, "ad_analyse": Role.ASSISTANT_DIRECTOR, "ad_return": Role.ASSISTANT_DIRECTOR,
-    "od_sign_off": Role.OPERATIONAL_DIRECTOR, "od_return": Role.OPERATIONAL_DIRECTOR, "od_not_notifiable": Role.OPERATIONAL_DIRECTOR,
-    "ceo_decision": Role.CEO, "ceo_final_decision": Role.CEO, "cr1_return": Role.OPERATIONAL_DIRECTOR,
-    "cr1_sign_off": Role.OPERATIONAL_DIRECTOR, "learning_record": Role.ASSISTANT_DIRECTOR, "close": Role.ASSISTANT_DIRECTOR,
+    "submit": Role.LOCAL_MANAGER,
+    "ad_analyse": Role.ASSISTANT_DIRECTOR,
+    "ad_return": Role.ASSISTANT_DIRECTOR,
+    "od_sign_off": Role.OPERATIONAL_DIRECTOR,
+    "od_return": Role.OPERATIONAL_DIRECTOR,
+    "od_not_notifiable": Role.OPERATIONAL_DIRECTOR,
+    "ceo_decision": Role.CEO,
+    "ceo_final_decision": Role.CEO,
+    "cr1_return": Role.OPERATIONAL_DIRECTOR,
+    "cr1_sign_off": Role.OPERATIONAL_DIRECTOR,
+    "learning_record": Role.ASSISTANT_DIRECTOR,
+    "close": Role.ASSISTANT_DIRECTOR,
 }
 # The stage at which each step can be taken, for the records the requests are pointed at.
 STEP_STAGES = {
-    "submit": Stage.DRAFT, "ad_analyse": Stage.WITH_AD, "ad_return": Stage.WITH_AD, "od_sign_off": Stage.WITH_OD,
-    "od_return": Stage.WITH_OD, "od_not_notifiable": Stage.WITH_OD, "ceo_decision": Stage.CASE_REVIEW,
-    "ceo_final_decision": Stage.FINAL_DECISION, "cr1_return": Stage.CR1_SIGN_OFF, "cr1_sign_off": Stage.CR1_SIGN_OFF,
-    "learning_record": Stage.ACTIONS, "close": Stage.ACTIONS,
+    "submit": Stage.DRAFT,
+    "ad_analyse": Stage.WITH_AD,
+    "ad_return": Stage.WITH_AD,
+    "od_sign_off": Stage.WITH_OD,
+    "od_return": Stage.WITH_OD,
+    "od_not_notifiable": Stage.WITH_OD,
+    "ceo_decision": Stage.CASE_REVIEW,
+    "ceo_final_decision": Stage.FINAL_DECISION,
+    "cr1_return": Stage.CR1_SIGN_OFF,
+    "cr1_sign_off": Stage.CR1_SIGN_OFF,
+    "learning_record": Stage.ACTIONS,
+    "close": Stage.ACTIONS,
 }
 
 
@@ -112,14 +128,26 @@ class World:
 
     def __init__(self, org):
         self.org = org
-        stages = [Stage.DRAFT, Stage.WITH_AD, Stage.WITH_OD, Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION, Stage.ACTIONS]
+        stages = [
+            Stage.DRAFT,
+            Stage.WITH_AD,
+            Stage.WITH_OD,
+            Stage.CASE_REVIEW,
+            Stage.CR1_SIGN_OFF,
+            Stage.FINAL_DECISION,
+            Stage.ACTIONS,
+        ]
         # Two of each: a step taken on one (and so moving it on) leaves the other for the next request.
         self.by_stage = {stage: [incident_at(org, stage).pk for _ in range(2)] for stage in stages}
         self.by_stage[Stage.ACTIONS].append(incident_at(org, Stage.ACTIONS, final_decision=Decision.SHARE_BOARD).pk)
         self.by_stage[Stage.NOTIFIED] = [incident_at(org, Stage.NOTIFIED, kind="non_case").pk]
         target = Incident.objects.get(pk=self.by_stage[Stage.ACTIONS][0])
-        services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=target.pk, expected_version=target.version,
-                            action=requested_action(org.people[Role.LOCAL_MANAGER]))
+        services.action_add(
+            actor=org.people[Role.ASSISTANT_DIRECTOR],
+            incident_id=target.pk,
+            expected_version=target.version,
+            action=requested_action(org.people[Role.LOCAL_MANAGER]),
+        )
         self.incident_ids = [pk for pks in self.by_stage.values() for pk in pks]
         self.action_ids = list(Action.objects.values_list("pk", flat=True))
         # The credentials the cases carry: made before there is a database (the coverage cases are
@@ -127,8 +155,9 @@ class World:
         for role in CALLERS:
             client = sign_in(Client(), org.people[role])
             Session.objects.filter(session_key=client.cookies["sessionid"].value).update(session_key=SESSION_KEYS[role])
-        source = SourceSystem.objects.create(name="Health and Safety reporting", function=org.function,
-                                             author=org.people[Role.HEAD_OF_PROFESSION])
+        source = SourceSystem.objects.create(
+            name="Health and Safety reporting", function=org.function, author=org.people[Role.HEAD_OF_PROFESSION]
+        )
         token, _ = source_token_issue(actor=org.people[Role.ADMINISTRATOR], source_system=source)
         SourceToken.objects.filter(pk=token.pk).update(token_hash=hash_token(SOURCE_TOKEN), prefix=SOURCE_TOKEN[:8])
 
@@ -141,7 +170,13 @@ class World:
         params = case.path_parameters or {}
         current = params.get("id")
         # Coverage cases carry the id as text ("0"), generated ones as a number.
-        if not (isinstance(current, int) and not isinstance(current, bool) or isinstance(current, str) and current.isascii() and current.isdigit()):
+        if not (
+            isinstance(current, int)
+            and not isinstance(current, bool)
+            or isinstance(current, str)
+            and current.isascii()
+            and current.isdigit()
+        ):
             return
         # The same choice each time the same case is drawn (Hypothesis replays cases).
         chance = random.Random(zlib.crc32(repr((case.method, case.operation.path, current, case.body)).encode()))
@@ -191,6 +226,8 @@ def _load_schema():
 
 
 api = _load_schema()
+
+
 # Each operation called by its own person (or system).
 @api.auth(refresh_interval=None, retry_on=[])
 class PersonOrSystem:
@@ -229,8 +266,16 @@ def test_walks_along_the_links_answer_as_the_schema_says(world):
         def before_call(self, case):
             world.aim(case)
 
-    Walk.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None, database=None, derandomize=True,
-                               suppress_health_check=list(HealthCheck)))
+    Walk.run(
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=6,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
 
 
 def test_the_run_covers_the_whole_api(client, org):
@@ -240,5 +285,9 @@ def test_the_run_covers_the_whole_api(client, org):
     operations = [result.ok() for result in api.get_all_operations()]
     labels = {f"{op.method.upper()} {op.path}" for op in operations}
     assert len(operations) >= 24
-    assert {"POST /api/intake/incidents/", "GET /api/incidents/{id}/document.pdf", "POST /api/incidents/{id}/steps/close/"} <= labels
+    assert {
+        "POST /api/intake/incidents/",
+        "GET /api/incidents/{id}/document.pdf",
+        "POST /api/incidents/{id}/steps/close/",
+    } <= labels
     assert api.config.config_path == str(CONFIG)

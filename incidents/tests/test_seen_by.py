@@ -67,8 +67,9 @@ def test_a_file_download_says_which_file(org):
     from documents.word import blank_sin_form
 
     incident = incident_at(org, Stage.CASE_REVIEW)
-    attachment = documents.attachment_add(actor=org.people[Role.LOCAL_MANAGER], incident_id=incident.pk,
-                                          name="statement.docx", data=blank_sin_form("case"))
+    attachment = documents.attachment_add(
+        actor=org.people[Role.LOCAL_MANAGER], incident_id=incident.pk, name="statement.docx", data=blank_sin_form("case")
+    )
     documents.attachment_downloaded(actor=org.people[Role.LOCAL_MANAGER], attachment=attachment)
     response = _client(org.people[Role.OPERATIONAL_DIRECTOR]).get(f"/incidents/{incident.pk}/seen-by/")
     assert any("Downloaded a file of the notification (statement.docx)" in row for row in _rows(response))
@@ -96,8 +97,13 @@ def test_the_log_is_paginated_newest_first(org):
 def test_every_other_person_gets_404_or_403_and_leaves_no_trace(org, stage):
     incident = incident_at(org, stage)
     lm_superuser = person(Role.LOCAL_MANAGER, place=org.team, username="admin_and_manager", is_superuser=True, is_staff=True)
-    everyone = [*org.people.values(), *org.other.values(), org.nobody, lm_superuser,
-                person(None, username="plain_superuser", is_superuser=True, is_staff=True)]
+    everyone = [
+        *org.people.values(),
+        *org.other.values(),
+        org.nobody,
+        lm_superuser,
+        person(None, username="plain_superuser", is_superuser=True, is_staff=True),
+    ]
     allowed = {org.people[role] for role in MAY_SEE}
     if stage == Stage.WITH_AD:
         allowed -= {org.people[Role.CMT_MEMBER], org.people[Role.CEO]}  # not notified: outside their sight

@@ -54,29 +54,65 @@ def test_ceo_decisions_may_be_recorded_more_than_once_before_the_final(org, p):
 def test_ceo_decision_requires_a_rationale_and_a_known_decision(org, p):
     incident = incident_at(org, Stage.CASE_REVIEW)
     kw = dict(actor=p[R.CEO], incident_id=incident.pk, expected_version=incident.version)
-    assert "rationale" in refused(ValidationError, incident, services.incident_ceo_decide, decision=Decision.NO_ONWARD, rationale="  ", **kw).message_dict
-    assert "decision" in refused(ValidationError, incident, services.incident_ceo_decide, decision="publish", rationale="r", **kw).message_dict
+    assert (
+        "rationale"
+        in refused(
+            ValidationError, incident, services.incident_ceo_decide, decision=Decision.NO_ONWARD, rationale="  ", **kw
+        ).message_dict
+    )
+    assert (
+        "decision"
+        in refused(ValidationError, incident, services.incident_ceo_decide, decision="publish", rationale="r", **kw).message_dict
+    )
     for actor in (p[R.CMT_MEMBER], p[R.OPERATIONAL_DIRECTOR], p[R.BOARD_MEMBER], p[R.CHAIR]):
-        refused(NotAllowed, incident, services.incident_ceo_decide, actor=actor, incident_id=incident.pk,
-                expected_version=incident.version, decision=Decision.NO_ONWARD, rationale="r")
-    refused(StaleRecord, incident, services.incident_ceo_decide, actor=p[R.CEO], incident_id=incident.pk,
-            expected_version=incident.version - 1, decision=Decision.NO_ONWARD, rationale="r")
+        refused(
+            NotAllowed,
+            incident,
+            services.incident_ceo_decide,
+            actor=actor,
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            decision=Decision.NO_ONWARD,
+            rationale="r",
+        )
+    refused(
+        StaleRecord,
+        incident,
+        services.incident_ceo_decide,
+        actor=p[R.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version - 1,
+        decision=Decision.NO_ONWARD,
+        rationale="r",
+    )
 
 
 @pytest.mark.parametrize("stage", [Stage.DRAFT, Stage.WITH_AD, Stage.WITH_OD, Stage.FINAL_DECISION, Stage.ACTIONS, Stage.CLOSED])
 def test_ceo_decision_refused_outside_the_decision_stages(org, p, stage):
     incident = incident_at(org, stage)
-    refused(WrongStage, incident, services.incident_ceo_decide, actor=p[R.CEO], incident_id=incident.pk,
-            expected_version=incident.version, decision=Decision.NO_ONWARD, rationale="r")
+    refused(
+        WrongStage,
+        incident,
+        services.incident_ceo_decide,
+        actor=p[R.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.NO_ONWARD,
+        rationale="r",
+    )
 
 
-@pytest.mark.parametrize(("decision", "audience"), [(Decision.SHARE_BOARD, Audience.BOARD), (Decision.SHARE_CHAIR, Audience.CHAIR)])
+@pytest.mark.parametrize(
+    ("decision", "audience"), [(Decision.SHARE_BOARD, Audience.BOARD), (Decision.SHARE_CHAIR, Audience.CHAIR)]
+)
 def test_sharing_needs_a_briefing_and_tells_its_audience(org, p, decision, audience):
     second_board = person(R.BOARD_MEMBER)
     incident = incident_at(org, Stage.CASE_REVIEW)
     kw = dict(actor=p[R.CEO], incident_id=incident.pk, expected_version=incident.version, decision=decision, rationale="r")
     assert "briefing_title" in refused(ValidationError, incident, services.incident_ceo_decide, **kw).message_dict
-    assert "briefing_text" in refused(ValidationError, incident, services.incident_ceo_decide, briefing_title="T", **kw).message_dict
+    assert (
+        "briefing_text" in refused(ValidationError, incident, services.incident_ceo_decide, briefing_title="T", **kw).message_dict
+    )
     watch = Step_(incident)
     record = services.incident_ceo_decide(briefing_title="Title", briefing_text="What the Board needs to know", **kw)
     watch.check(Step.CEO_DECISION, Stage.CASE_REVIEW)
@@ -97,7 +133,13 @@ def test_no_briefing_for_a_decision_that_does_not_share(org, p):
 
 def test_further_action_creates_an_action_for_its_owner(org, p):
     incident = incident_at(org, Stage.CASE_REVIEW)
-    kw = dict(actor=p[R.CEO], incident_id=incident.pk, expected_version=incident.version, decision=Decision.FURTHER_ACTION, rationale="r")
+    kw = dict(
+        actor=p[R.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.FURTHER_ACTION,
+        rationale="r",
+    )
     assert "action_description" in refused(ValidationError, incident, services.incident_ceo_decide, **kw).message_dict
     past = requested_action(p[R.LOCAL_MANAGER], due=timezone.localdate() - timedelta(days=1))
     assert "action_due_date" in refused(ValidationError, incident, services.incident_ceo_decide, action=past, **kw).message_dict
@@ -112,7 +154,12 @@ def test_further_action_creates_an_action_for_its_owner(org, p):
     assert sorted(e.step for e in watch.events) == sorted([Step.CEO_DECISION, Step.ACTION_ADD])
     assert [a.action for a in watch.audits] == ["incident.ceo_decision"]
     action = Action.objects.get(incident=incident)
-    assert (action.description, action.owner, action.status, action.created_by) == ("Meet the family", p[R.LOCAL_MANAGER], ActionStatus.OPEN, p[R.CEO])
+    assert (action.description, action.owner, action.status, action.created_by) == (
+        "Meet the family",
+        p[R.LOCAL_MANAGER],
+        ActionStatus.OPEN,
+        p[R.CEO],
+    )
     assert watch.notes() == watch.notes(Notification.Reason.ACT) == {p[R.LOCAL_MANAGER]}
 
 
@@ -125,42 +172,102 @@ def test_an_action_given_with_another_initial_decision_is_ignored(org, p):
 def test_final_decision_only_after_cr1_sign_off(org, p):
     for stage in (Stage.WITH_OD, Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF):
         incident = incident_at(org, stage)
-        refused(WrongStage, incident, services.incident_ceo_final_decide, actor=p[R.CEO], incident_id=incident.pk,
-                expected_version=incident.version, decision=Decision.NO_ONWARD, rationale="r")
+        refused(
+            WrongStage,
+            incident,
+            services.incident_ceo_final_decide,
+            actor=p[R.CEO],
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            decision=Decision.NO_ONWARD,
+            rationale="r",
+        )
     incident = incident_at(org, Stage.FINAL_DECISION)
     kw = dict(incident_id=incident.pk, expected_version=incident.version, rationale="r")
     for bad in (Decision.FURTHER_ACTION, Decision.AWAIT_REVIEW, "nonsense"):
-        assert "decision" in refused(ValidationError, incident, services.incident_ceo_final_decide, actor=p[R.CEO], decision=bad, **kw).message_dict
-    assert "rationale" in refused(ValidationError, incident, services.incident_ceo_final_decide, actor=p[R.CEO],
-                                  incident_id=incident.pk, expected_version=incident.version, decision=Decision.NO_ONWARD, rationale="").message_dict
-    assert "briefing_title" in refused(ValidationError, incident, services.incident_ceo_final_decide, actor=p[R.CEO],
-                                       decision=Decision.SHARE_CHAIR, **kw).message_dict
+        assert (
+            "decision"
+            in refused(
+                ValidationError, incident, services.incident_ceo_final_decide, actor=p[R.CEO], decision=bad, **kw
+            ).message_dict
+        )
+    assert (
+        "rationale"
+        in refused(
+            ValidationError,
+            incident,
+            services.incident_ceo_final_decide,
+            actor=p[R.CEO],
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            decision=Decision.NO_ONWARD,
+            rationale="",
+        ).message_dict
+    )
+    assert (
+        "briefing_title"
+        in refused(
+            ValidationError, incident, services.incident_ceo_final_decide, actor=p[R.CEO], decision=Decision.SHARE_CHAIR, **kw
+        ).message_dict
+    )
     refused(NotAllowed, incident, services.incident_ceo_final_decide, actor=p[R.CMT_MEMBER], decision=Decision.NO_ONWARD, **kw)
 
     watch = Step_(incident)
-    record = services.incident_ceo_final_decide(actor=p[R.CEO], decision=Decision.SHARE_BOARD, comments="Well handled",
-                                                briefing_title="T", briefing_text="x", **kw)
+    record = services.incident_ceo_final_decide(
+        actor=p[R.CEO], decision=Decision.SHARE_BOARD, comments="Well handled", briefing_title="T", briefing_text="x", **kw
+    )
     event = watch.check(Step.CEO_FINAL_DECISION, Stage.ACTIONS, from_stage=Stage.FINAL_DECISION)
     assert record.is_final and record.comments == "Well handled" and "Well handled" in event.text
     assert Briefing.objects.get(decision=record).audience == Audience.BOARD
     assert watch.notes(Notification.Reason.ACT) == {p[R.ASSISTANT_DIRECTOR]}
-    refused(WrongStage, incident, services.incident_ceo_final_decide, actor=p[R.CEO], incident_id=incident.pk,
-            expected_version=incident.version, decision=Decision.NO_ONWARD, rationale="again")
+    refused(
+        WrongStage,
+        incident,
+        services.incident_ceo_final_decide,
+        actor=p[R.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.NO_ONWARD,
+        rationale="again",
+    )
 
 
 def test_final_decision_may_carry_an_action(org, p):
     incident = incident_at(org, Stage.FINAL_DECISION)
-    services.incident_ceo_final_decide(actor=p[R.CEO], incident_id=incident.pk, expected_version=incident.version,
-                                       decision=Decision.NO_ONWARD, rationale="r", action=requested_action(p[R.ASSISTANT_DIRECTOR]))
+    services.incident_ceo_final_decide(
+        actor=p[R.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.NO_ONWARD,
+        rationale="r",
+        action=requested_action(p[R.ASSISTANT_DIRECTOR]),
+    )
     assert Action.objects.filter(incident=incident).count() == 1
 
 
 def test_a_decision_reports_every_problem_at_once(org, p):
     incident = incident_at(org, Stage.CASE_REVIEW)
-    error = refused(ValidationError, incident, services.incident_ceo_decide, actor=p[R.CEO], incident_id=incident.pk,
-                    expected_version=incident.version, decision=Decision.SHARE_BOARD, rationale="")
+    error = refused(
+        ValidationError,
+        incident,
+        services.incident_ceo_decide,
+        actor=p[R.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.SHARE_BOARD,
+        rationale="",
+    )
     assert set(error.message_dict) == {"rationale", "briefing_title", "briefing_text"}
     past = services.RequestedAction("", None, timezone.localdate() - timedelta(days=1))
-    error = refused(ValidationError, incident, services.incident_ceo_decide, actor=p[R.CEO], incident_id=incident.pk,
-                    expected_version=incident.version, decision=Decision.FURTHER_ACTION, rationale="r", action=past)
+    error = refused(
+        ValidationError,
+        incident,
+        services.incident_ceo_decide,
+        actor=p[R.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.FURTHER_ACTION,
+        rationale="r",
+        action=past,
+    )
     assert set(error.message_dict) == {"action_description", "action_owner", "action_due_date"}

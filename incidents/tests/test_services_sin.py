@@ -48,9 +48,14 @@ def test_ad_may_write_a_case_sin_for_a_team_of_their_area(org, p):
 @pytest.mark.parametrize("who", ["other_lm", "other_ad", "od", "cmt", "ceo", "nis", "hop", "nobody"])
 def test_create_refused_outside_ones_teams(org, p, who):
     actor = {
-        "other_lm": org.other[R.LOCAL_MANAGER], "other_ad": org.other[R.ASSISTANT_DIRECTOR],
-        "od": p[R.OPERATIONAL_DIRECTOR], "cmt": p[R.CMT_MEMBER], "ceo": p[R.CEO], "nis": p[R.NIS_REVIEWER],
-        "hop": p[R.HEAD_OF_PROFESSION], "nobody": org.nobody,
+        "other_lm": org.other[R.LOCAL_MANAGER],
+        "other_ad": org.other[R.ASSISTANT_DIRECTOR],
+        "od": p[R.OPERATIONAL_DIRECTOR],
+        "cmt": p[R.CMT_MEMBER],
+        "ceo": p[R.CEO],
+        "nis": p[R.NIS_REVIEWER],
+        "hop": p[R.HEAD_OF_PROFESSION],
+        "nobody": org.nobody,
     }[who]
     with pytest.raises(NotAllowed):
         services.incident_create(actor=actor, team=org.team, data=case_form())
@@ -61,9 +66,13 @@ def test_non_case_create_refused_to_local_manager_and_outside_place(org, p):
     with pytest.raises(NotAllowed):
         services.incident_create(actor=p[R.LOCAL_MANAGER], kind=Kind.NON_CASE, service_area=org.area, data=non_case_form())
     with pytest.raises(NotAllowed):
-        services.incident_create(actor=org.other[R.ASSISTANT_DIRECTOR], kind=Kind.NON_CASE, service_area=org.area, data=non_case_form())
+        services.incident_create(
+            actor=org.other[R.ASSISTANT_DIRECTOR], kind=Kind.NON_CASE, service_area=org.area, data=non_case_form()
+        )
     with pytest.raises(NotAllowed):
-        services.incident_create(actor=org.other[R.HEAD_OF_PROFESSION], kind=Kind.NON_CASE, function=org.function, data=non_case_form())
+        services.incident_create(
+            actor=org.other[R.HEAD_OF_PROFESSION], kind=Kind.NON_CASE, function=org.function, data=non_case_form()
+        )
     assert Incident.objects.count() == 0
 
 
@@ -72,7 +81,10 @@ def test_non_case_create_refused_to_local_manager_and_outside_place(org, p):
     [
         ({"incident_date": timezone.localdate() + timedelta(days=1)}, "incident_date"),
         ({"aware_date": timezone.localdate() + timedelta(days=1)}, "aware_date"),
-        ({"incident_date": timezone.localdate() - timedelta(days=2), "aware_date": timezone.localdate() - timedelta(days=5)}, "aware_date"),
+        (
+            {"incident_date": timezone.localdate() - timedelta(days=2), "aware_date": timezone.localdate() - timedelta(days=5)},
+            "aware_date",
+        ),
         ({"criteria": ["no_such_criterion"]}, "criteria"),
         ({"criteria": ["health_safety"]}, "criteria"),  # a non-case category on a case-related form
     ],
@@ -86,15 +98,21 @@ def test_create_validates_the_form(org, p, overrides, field):
 
 def test_same_day_dates_are_accepted(org, p):
     today = timezone.localdate()
-    incident = services.incident_create(actor=p[R.LOCAL_MANAGER], team=org.team, data=case_form(incident_date=today, aware_date=today))
+    incident = services.incident_create(
+        actor=p[R.LOCAL_MANAGER], team=org.team, data=case_form(incident_date=today, aware_date=today)
+    )
     assert incident.aware_date == today
 
 
 def test_update_draft_by_author_only_while_editable(org, p):
     incident = incident_at(org, Stage.DRAFT)
     watch = Step_(incident)
-    services.incident_update_draft(actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version,
-                                   data=case_form(title="A new title", criteria=["child_seriously_harmed", "rapid_review"]))
+    services.incident_update_draft(
+        actor=p[R.LOCAL_MANAGER],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        data=case_form(title="A new title", criteria=["child_seriously_harmed", "rapid_review"]),
+    )
     incident.refresh_from_db()
     assert incident.title == "A new title" and incident.version == watch.version + 1 and incident.stage == Stage.DRAFT
     assert sorted(incident.criteria.values_list("code", flat=True)) == ["child_seriously_harmed", "rapid_review"]
@@ -102,18 +120,46 @@ def test_update_draft_by_author_only_while_editable(org, p):
     assert watch.events == []
 
     for actor in (p[R.ASSISTANT_DIRECTOR], p[R.OPERATIONAL_DIRECTOR], org.other[R.LOCAL_MANAGER]):
-        refused(NotAllowed, incident, services.incident_update_draft, actor=actor, incident_id=incident.pk,
-                expected_version=incident.version, data=case_form(title="Changed by someone else"))
-    refused(StaleRecord, incident, services.incident_update_draft, actor=p[R.LOCAL_MANAGER], incident_id=incident.pk,
-            expected_version=incident.version - 1, data=case_form(title="Stale"))
-    refused(ValidationError, incident, services.incident_update_draft, actor=p[R.LOCAL_MANAGER], incident_id=incident.pk,
-            expected_version=incident.version, data=case_form(title="Future", incident_date=timezone.localdate() + timedelta(days=3)))
+        refused(
+            NotAllowed,
+            incident,
+            services.incident_update_draft,
+            actor=actor,
+            incident_id=incident.pk,
+            expected_version=incident.version,
+            data=case_form(title="Changed by someone else"),
+        )
+    refused(
+        StaleRecord,
+        incident,
+        services.incident_update_draft,
+        actor=p[R.LOCAL_MANAGER],
+        incident_id=incident.pk,
+        expected_version=incident.version - 1,
+        data=case_form(title="Stale"),
+    )
+    refused(
+        ValidationError,
+        incident,
+        services.incident_update_draft,
+        actor=p[R.LOCAL_MANAGER],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        data=case_form(title="Future", incident_date=timezone.localdate() + timedelta(days=3)),
+    )
     incident.refresh_from_db()
     assert incident.title == "A new title"
 
     submitted = incident_at(org, Stage.WITH_AD)
-    refused(WrongStage, submitted, services.incident_update_draft, actor=p[R.LOCAL_MANAGER], incident_id=submitted.pk,
-            expected_version=submitted.version, data=case_form(title="Too late"))
+    refused(
+        WrongStage,
+        submitted,
+        services.incident_update_draft,
+        actor=p[R.LOCAL_MANAGER],
+        incident_id=submitted.pk,
+        expected_version=submitted.version,
+        data=case_form(title="Too late"),
+    )
 
 
 def test_submit_moves_to_the_ad_gives_a_reference_and_asks_the_ad(org, p):
@@ -126,14 +172,35 @@ def test_submit_moves_to_the_ad_gives_a_reference_and_asks_the_ad(org, p):
     assert incident.submitted_at is not None and incident.notified_at is None
     assert watch.notes() == watch.notes(Notification.Reason.ACT) == {p[R.ASSISTANT_DIRECTOR], second_ad}
 
-    refused(WrongStage, incident, services.incident_submit, actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version)
+    refused(
+        WrongStage,
+        incident,
+        services.incident_submit,
+        actor=p[R.LOCAL_MANAGER],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+    )
 
 
 def test_submit_refused_to_anyone_but_the_author(org, p):
     incident = incident_at(org, Stage.DRAFT)
     for actor in (p[R.ASSISTANT_DIRECTOR], p[R.OPERATIONAL_DIRECTOR], p[R.CEO], org.other[R.LOCAL_MANAGER]):
-        refused(NotAllowed, incident, services.incident_submit, actor=actor, incident_id=incident.pk, expected_version=incident.version)
-    refused(StaleRecord, incident, services.incident_submit, actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version + 1)
+        refused(
+            NotAllowed,
+            incident,
+            services.incident_submit,
+            actor=actor,
+            incident_id=incident.pk,
+            expected_version=incident.version,
+        )
+    refused(
+        StaleRecord,
+        incident,
+        services.incident_submit,
+        actor=p[R.LOCAL_MANAGER],
+        incident_id=incident.pk,
+        expected_version=incident.version + 1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -154,14 +221,22 @@ def test_submit_refused_to_anyone_but_the_author(org, p):
 )
 def test_submit_refuses_an_incomplete_form(org, p, overrides, field):
     incident = services.incident_create(actor=p[R.LOCAL_MANAGER], team=org.team, data=case_form(**overrides))
-    error = refused(ValidationError, incident, services.incident_submit, actor=p[R.LOCAL_MANAGER],
-                    incident_id=incident.pk, expected_version=incident.version)
+    error = refused(
+        ValidationError,
+        incident,
+        services.incident_submit,
+        actor=p[R.LOCAL_MANAGER],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+    )
     assert field in error.message_dict
     assert incident.reference is None
 
 
 def test_other_with_a_description_may_be_submitted(org, p):
-    incident = services.incident_create(actor=p[R.LOCAL_MANAGER], team=org.team, data=case_form(criteria=["other"], other_description="Something else"))
+    incident = services.incident_create(
+        actor=p[R.LOCAL_MANAGER], team=org.team, data=case_form(criteria=["other"], other_description="Something else")
+    )
     services.incident_submit(actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version)
     incident.refresh_from_db()
     assert incident.stage == Stage.WITH_AD
@@ -181,8 +256,9 @@ def test_a_returned_sin_keeps_its_reference_when_resubmitted(org, p):
     incident = incident_at(org, Stage.RETURNED)
     reference = incident.reference
     watch = Step_(incident)
-    services.incident_submit(actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version,
-                             answer="The child is A, 4.")
+    services.incident_submit(
+        actor=p[R.LOCAL_MANAGER], incident_id=incident.pk, expected_version=incident.version, answer="The child is A, 4."
+    )
     watch.check(Step.RESUBMIT, Stage.WITH_AD, from_stage=Stage.RETURNED)
     assert incident.reference == reference
     assert incident_at(org, Stage.WITH_AD).reference.endswith("-0002")
@@ -191,13 +267,30 @@ def test_a_returned_sin_keeps_its_reference_when_resubmitted(org, p):
 def test_whole_case_walk_one_event_and_one_audit_per_step(org, p):
     incident = incident_at(org, Stage.CLOSED, final_decision=Decision.SHARE_CHAIR)
     steps = list(incident.events.order_by("pk").values_list("step", flat=True))
-    assert steps == [Step.CREATE, Step.SUBMIT, Step.AD_ANALYSE, Step.OD_SIGN_OFF, Step.CR1_SUBMIT, Step.CR1_SIGN_OFF,
-                     Step.CEO_FINAL_DECISION, Step.CLOSE]
-    actions = list(AuditEvent.objects.filter(object_type="incidents.incident", object_id=str(incident.pk)).values_list("action", flat=True))
+    assert steps == [
+        Step.CREATE,
+        Step.SUBMIT,
+        Step.AD_ANALYSE,
+        Step.OD_SIGN_OFF,
+        Step.CR1_SUBMIT,
+        Step.CR1_SIGN_OFF,
+        Step.CEO_FINAL_DECISION,
+        Step.CLOSE,
+    ]
+    actions = list(
+        AuditEvent.objects.filter(object_type="incidents.incident", object_id=str(incident.pk)).values_list("action", flat=True)
+    )
     assert actions == [f"incident.{s}" for s in steps]
     stages = list(incident.events.order_by("pk").values_list("from_stage", "to_stage"))
-    assert stages == [("", Stage.DRAFT), (Stage.DRAFT, Stage.WITH_AD), (Stage.WITH_AD, Stage.WITH_OD), (Stage.WITH_OD, Stage.CASE_REVIEW),
-                      (Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF), (Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION),
-                      (Stage.FINAL_DECISION, Stage.ACTIONS), (Stage.ACTIONS, Stage.CLOSED)]
+    assert stages == [
+        ("", Stage.DRAFT),
+        (Stage.DRAFT, Stage.WITH_AD),
+        (Stage.WITH_AD, Stage.WITH_OD),
+        (Stage.WITH_OD, Stage.CASE_REVIEW),
+        (Stage.CASE_REVIEW, Stage.CR1_SIGN_OFF),
+        (Stage.CR1_SIGN_OFF, Stage.FINAL_DECISION),
+        (Stage.FINAL_DECISION, Stage.ACTIONS),
+        (Stage.ACTIONS, Stage.CLOSED),
+    ]
     assert incident.version == len(steps)
     assert Briefing.objects.get().audience == Audience.CHAIR

@@ -96,8 +96,25 @@ FITTING_STEPS = {
     Stage.CLOSED: ["close"],
 }
 ACTOR_KEYS = [
-    "lm", "ad", "ad2", "od", "od2", "hop", "nis", "cmt", "ceo", "board", "chair", "admin", "learning", "pqc",
-    "other_lm", "other_ad", "other_od", "other_hop", "nobody",
+    "lm",
+    "ad",
+    "ad2",
+    "od",
+    "od2",
+    "hop",
+    "nis",
+    "cmt",
+    "ceo",
+    "board",
+    "chair",
+    "admin",
+    "learning",
+    "pqc",
+    "other_lm",
+    "other_ad",
+    "other_od",
+    "other_hop",
+    "nobody",
 ]
 VARIANTS = ["ok", "ok", "ok", "ok", "stale", "bad_form"]
 
@@ -115,12 +132,25 @@ class SinMachine(RuleBasedStateMachine):
         self.savepoint = transaction.savepoint()
         p, o = self.org.people, self.org.other
         self.actors = {
-            "lm": p[R.LOCAL_MANAGER], "ad": p[R.ASSISTANT_DIRECTOR], "od": p[R.OPERATIONAL_DIRECTOR],
-            "ad2": self.extra["ad2"], "od2": self.extra["od2"],
-            "hop": p[R.HEAD_OF_PROFESSION], "nis": p[R.NIS_REVIEWER], "cmt": p[R.CMT_MEMBER], "ceo": p[R.CEO],
-            "board": p[R.BOARD_MEMBER], "chair": p[R.CHAIR], "admin": p[R.ADMINISTRATOR], "learning": p[R.LEARNING_LEAD],
-            "pqc": p[R.PQC_MEMBER], "other_lm": o[R.LOCAL_MANAGER], "other_ad": o[R.ASSISTANT_DIRECTOR],
-            "other_od": o[R.OPERATIONAL_DIRECTOR], "other_hop": o[R.HEAD_OF_PROFESSION], "nobody": self.org.nobody,
+            "lm": p[R.LOCAL_MANAGER],
+            "ad": p[R.ASSISTANT_DIRECTOR],
+            "od": p[R.OPERATIONAL_DIRECTOR],
+            "ad2": self.extra["ad2"],
+            "od2": self.extra["od2"],
+            "hop": p[R.HEAD_OF_PROFESSION],
+            "nis": p[R.NIS_REVIEWER],
+            "cmt": p[R.CMT_MEMBER],
+            "ceo": p[R.CEO],
+            "board": p[R.BOARD_MEMBER],
+            "chair": p[R.CHAIR],
+            "admin": p[R.ADMINISTRATOR],
+            "learning": p[R.LEARNING_LEAD],
+            "pqc": p[R.PQC_MEMBER],
+            "other_lm": o[R.LOCAL_MANAGER],
+            "other_ad": o[R.ASSISTANT_DIRECTOR],
+            "other_od": o[R.OPERATIONAL_DIRECTOR],
+            "other_hop": o[R.HEAD_OF_PROFESSION],
+            "nobody": self.org.nobody,
         }
         self.incident_ids: list[int] = []
         self.successes = 0
@@ -138,8 +168,14 @@ class SinMachine(RuleBasedStateMachine):
     def _state(self, incident_id):
         incident = Incident.objects.get(pk=incident_id)
         return (
-            incident.stage, incident.version, incident.reference, IncidentEvent.objects.count(), AuditEvent.objects.count(),
-            Notification.objects.count(), CeoDecision.objects.count(), Briefing.objects.count(),
+            incident.stage,
+            incident.version,
+            incident.reference,
+            IncidentEvent.objects.count(),
+            AuditEvent.objects.count(),
+            Notification.objects.count(),
+            CeoDecision.objects.count(),
+            Briefing.objects.count(),
             tuple(Action.objects.order_by("pk").values_list("pk", "status", "version")),
         )
 
@@ -176,8 +212,11 @@ class SinMachine(RuleBasedStateMachine):
     # --- rules ------------------------------------------------------------------------
 
     @precondition(lambda self: len(self.incident_ids) < 2)
-    @rule(kind=st.sampled_from([Kind.CASE, Kind.CASE, Kind.NON_CASE]), author=st.sampled_from(["lm", "ad", "hop", "other_lm", "cmt"]),
-          complete=st.booleans())
+    @rule(
+        kind=st.sampled_from([Kind.CASE, Kind.CASE, Kind.NON_CASE]),
+        author=st.sampled_from(["lm", "ad", "hop", "other_lm", "cmt"]),
+        complete=st.booleans(),
+    )
     def create(self, kind, author, complete):
         actor = self.actors[author]
         org = self.org
@@ -198,16 +237,26 @@ class SinMachine(RuleBasedStateMachine):
         self.incident_ids.append(incident.pk)
 
     @precondition(lambda self: self.incident_ids)
-    @rule(which=st.integers(0, 1), step=st.sampled_from(STEPS), actor=st.sampled_from(["right"] * 6 + ACTOR_KEYS),
-          variant=st.sampled_from(VARIANTS), decision=st.sampled_from(list(Decision)),
-          status=st.sampled_from(list(ActionStatus)))
+    @rule(
+        which=st.integers(0, 1),
+        step=st.sampled_from(STEPS),
+        actor=st.sampled_from(["right"] * 6 + ACTOR_KEYS),
+        variant=st.sampled_from(VARIANTS),
+        decision=st.sampled_from(list(Decision)),
+        status=st.sampled_from(list(ActionStatus)),
+    )
     def take_step(self, which, step, actor, variant, decision, status):
         """Any step, by anyone (most often the right person), sometimes stale or with a bad form."""
         self._step(which, step, actor, variant, decision, status)
 
     @precondition(lambda self: self.incident_ids)
-    @rule(which=st.integers(0, 1), choice=st.integers(0, 11), decision=st.sampled_from(list(Decision)),
-          status=st.sampled_from(list(ActionStatus)), variant=st.sampled_from(VARIANTS))
+    @rule(
+        which=st.integers(0, 1),
+        choice=st.integers(0, 11),
+        decision=st.sampled_from(list(Decision)),
+        status=st.sampled_from(list(ActionStatus)),
+        variant=st.sampled_from(VARIANTS),
+    )
     def advance(self, which, choice, decision, status, variant):
         """A step that fits the stage, by the right person (sometimes stale or with a bad form), so that walks go on."""
         incident = Incident.objects.get(pk=self.incident_ids[which % len(self.incident_ids)])
@@ -232,15 +281,24 @@ class SinMachine(RuleBasedStateMachine):
             person_ = person_ or action.owner
             expected = action.version + (1 if variant == "stale" else 0)
             evidence = "" if bad else "Evidence"
-            self._run(incident.pk, lambda: services.action_update(actor=person_, action_id=action.pk, expected_version=expected,
-                                                                   status=status, evidence=evidence))
+            self._run(
+                incident.pk,
+                lambda: services.action_update(
+                    actor=person_, action_id=action.pk, expected_version=expected, status=status, evidence=evidence
+                ),
+            )
             return
         person_ = person_ or self.actors["ad"]
         # The steps of the table of steps are taken as the pages and the API take them (incidents.steps).
         data = {
-            "text": "" if bad else "Text", "analysis": "" if bad else "Analysis", "proposal": Proposal.MEETS_SHARE,
-            "decision": decision, "rationale": "" if bad else "Rationale", "answer": "" if bad else "Answer",
-            "briefing_title": "Title" if sharing else "", "briefing_text": "Text" if sharing else "",
+            "text": "" if bad else "Text",
+            "analysis": "" if bad else "Analysis",
+            "proposal": Proposal.MEETS_SHARE,
+            "decision": decision,
+            "rationale": "" if bad else "Rationale",
+            "answer": "" if bad else "Answer",
+            "briefing_title": "Title" if sharing else "",
+            "briefing_text": "Text" if sharing else "",
         }
         if step == "ceo_decide":
             data.update(action_description="Do this", action_owner=owner, action_due_date=due)
@@ -249,14 +307,20 @@ class SinMachine(RuleBasedStateMachine):
             row = transition_for(incident.kind, Step(name))
             if row is None or (name == Step.SUBMIT and incident.stage == Stage.RETURNED):
                 # Not a step of this kind, or a returned SIN's resubmission: the row of its stage, else the case row.
-                row = next((r for r in transitions_from(incident) if r.service == "incident_submit" and name == Step.SUBMIT), None)
+                row = next(
+                    (r for r in transitions_from(incident) if r.service == "incident_submit" and name == Step.SUBMIT), None
+                )
                 row = row or transition_for(Kind.CASE, Step(name)) or transition_for(Kind.NON_CASE, Step(name))
             return lambda: step_run(row, actor=person_, incident=incident, version=version, data=data)
 
         calls = {
             "update_draft": lambda: services.incident_update_draft(
-                actor=person_, data=(case_form if incident.kind == Kind.CASE else non_case_form)(
-                    **({"incident_date": timezone.localdate() + timedelta(days=1)} if bad else {})), **base),
+                actor=person_,
+                data=(case_form if incident.kind == Kind.CASE else non_case_form)(
+                    **({"incident_date": timezone.localdate() + timedelta(days=1)} if bad else {})
+                ),
+                **base,
+            ),
             "submit": table_step(Step.SUBMIT),
             "ad_analyse": table_step(Step.AD_ANALYSE),
             "ad_return": table_step(Step.AD_RETURN),
@@ -266,10 +330,14 @@ class SinMachine(RuleBasedStateMachine):
             "ceo_decide": table_step(Step.CEO_DECISION),
             "ceo_final": table_step(Step.CEO_FINAL_DECISION),
             "cr1_save": lambda: services.case_review_save(actor=person_, values={"summary": "Draft"}, submit=False, **base),
-            "cr1_submit": lambda: services.case_review_save(actor=person_, values={} if bad else dict(CR1_VALUES), submit=True, **base),
+            "cr1_submit": lambda: services.case_review_save(
+                actor=person_, values={} if bad else dict(CR1_VALUES), submit=True, **base
+            ),
             "cr1_return": table_step(Step.CR1_RETURN),
             "cr1_sign_off": table_step(Step.CR1_SIGN_OFF),
-            "action_add": lambda: services.action_add(actor=person_, action=services.RequestedAction("Do that", owner, due), **base),
+            "action_add": lambda: services.action_add(
+                actor=person_, action=services.RequestedAction("Do that", owner, due), **base
+            ),
             "learning": table_step(Step.LEARNING_RECORD),
             "close": table_step(Step.CLOSE),
         }
@@ -283,8 +351,16 @@ class SinMachine(RuleBasedStateMachine):
         """Let the owner finish every open action (so closure becomes reachable)."""
         incident_id = self.incident_ids[which % len(self.incident_ids)]
         for action in Action.objects.filter(incident_id=incident_id).exclude(status__in=FINISHED_ACTION_STATUSES):
-            self._run(incident_id, lambda action=action: services.action_update(actor=action.owner, action_id=action.pk, expected_version=action.version,
-                                                                  status=ActionStatus.DONE, evidence="Done"))
+            self._run(
+                incident_id,
+                lambda action=action: services.action_update(
+                    actor=action.owner,
+                    action_id=action.pk,
+                    expected_version=action.version,
+                    status=ActionStatus.DONE,
+                    evidence="Done",
+                ),
+            )
 
     @precondition(lambda self: Incident.objects.filter(pk__in=self.incident_ids, stage=Stage.ACTIONS).exists())
     @rule(which=st.integers(0, 1))
@@ -293,13 +369,21 @@ class SinMachine(RuleBasedStateMachine):
         at_actions = list(Incident.objects.filter(pk__in=self.incident_ids, stage=Stage.ACTIONS).order_by("pk"))
         incident = at_actions[which % len(at_actions)]
         accountable = self._actor("right", incident, "close")
-        added = self._run(incident.pk, lambda: services.action_add(
-            actor=accountable, incident_id=incident.pk, expected_version=incident.version,
-            action=services.RequestedAction("Still to do", self.actors["learning"], timezone.localdate() + timedelta(days=5))))
+        added = self._run(
+            incident.pk,
+            lambda: services.action_add(
+                actor=accountable,
+                incident_id=incident.pk,
+                expected_version=incident.version,
+                action=services.RequestedAction("Still to do", self.actors["learning"], timezone.localdate() + timedelta(days=5)),
+            ),
+        )
         assert added, "the accountable AD or Head of Profession adds an action at the actions stage"
         incident.refresh_from_db()
-        closed = self._run(incident.pk, lambda: services.incident_close(actor=accountable, incident_id=incident.pk,
-                                                                         expected_version=incident.version))
+        closed = self._run(
+            incident.pk,
+            lambda: services.incident_close(actor=accountable, incident_id=incident.pk, expected_version=incident.version),
+        )
         assert not closed, "an incident closed with an open action"
 
     # --- invariants ---------------------------------------------------------------------
@@ -328,7 +412,9 @@ class SinMachine(RuleBasedStateMachine):
             assert incident.decisions.filter(is_final=True).exists()
             assert not incident.actions.exclude(status__in=FINISHED_ACTION_STATUSES).exists()
             if incident.actions.filter(status=ActionStatus.CARRIED).exists():
-                assert incident.learning_identified, "closed with an action carried into the Learning Portal but no learning recorded"
+                assert incident.learning_identified, (
+                    "closed with an action carried into the Learning Portal but no learning recorded"
+                )
             assert incident.closed_at is not None
         for incident in Incident.objects.filter(pk__in=self.incident_ids):
             assert incident.decisions.filter(is_final=True).count() <= 1
@@ -369,6 +455,11 @@ def test_random_walks_keep_the_rules(db):
     }
     run_state_machine_as_test(
         SinMachine,
-        settings=settings(max_examples=25, stateful_step_count=25, deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=25,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
     )

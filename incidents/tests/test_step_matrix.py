@@ -23,8 +23,25 @@ LM, AD, OD, HOP = Role.LOCAL_MANAGER, Role.ASSISTANT_DIRECTOR, Role.OPERATIONAL_
 NIS, CMT, CEO = Role.NIS_REVIEWER, Role.CMT_MEMBER, Role.CEO
 ADMIN = "administrator (superuser)"
 # Everyone the matrix tries: the people of the incident's places, of the other places, national roles, the rest.
-PEOPLE = [LM, AD, OD, HOP, NIS, CMT, CEO, Role.BOARD_MEMBER, Role.CHAIR, Role.LEARNING_LEAD, Role.PQC_MEMBER, ADMIN,
-          f"other {LM}", f"other {AD}", f"other {OD}", f"other {HOP}", "nobody"]
+PEOPLE = [
+    LM,
+    AD,
+    OD,
+    HOP,
+    NIS,
+    CMT,
+    CEO,
+    Role.BOARD_MEMBER,
+    Role.CHAIR,
+    Role.LEARNING_LEAD,
+    Role.PQC_MEMBER,
+    ADMIN,
+    f"other {LM}",
+    f"other {AD}",
+    f"other {OD}",
+    f"other {HOP}",
+    "nobody",
+]
 
 # (kind, step) -> the stage the record is at, and who may take the step there (DESIGN.md).
 WHO_MAY = {
@@ -86,9 +103,13 @@ def _post(channel, row, user, incident):
         client = APIClient()
         client.force_authenticate(user)
         if row.step == Step.CR1_SUBMIT:
-            return client.put(f"/api/incidents/{incident.pk}/case-review/", {"version": version, "submit": True, **CR1_VALUES}, format="json")
+            return client.put(
+                f"/api/incidents/{incident.pk}/case-review/", {"version": version, "submit": True, **CR1_VALUES}, format="json"
+            )
         name = "submit" if row.service == "incident_submit" else row.step.value
-        return client.post(f"/api/incidents/{incident.pk}/steps/{name}/", {"version": version, **DATA.get(row.form, {})}, format="json")
+        return client.post(
+            f"/api/incidents/{incident.pk}/steps/{name}/", {"version": version, **DATA.get(row.form, {})}, format="json"
+        )
     from django.test import Client
 
     client = sign_in(Client(), user)

@@ -22,8 +22,12 @@ def test_detail_page_says_what_blocks_closure(org, client):
     body = html(c.get(f"/incidents/{incident.pk}/"))
     assert "Before it can be closed" not in body
     for _ in range(2):
-        services.action_add(actor=org.people[AD], incident_id=incident.pk, expected_version=fresh(incident).version,
-                            action=requested_action(org.people[LM]))
+        services.action_add(
+            actor=org.people[AD],
+            incident_id=incident.pk,
+            expected_version=fresh(incident).version,
+            action=requested_action(org.people[LM]),
+        )
     body = html(c.get(f"/incidents/{incident.pk}/"))
     assert "Before it can be closed" in body and "2 action(s) are neither done nor carried" in body
     assert services.closure_blockers(fresh(incident)) == ["2 action(s) are neither done nor carried into the Learning Portal."]
@@ -34,8 +38,9 @@ def test_detail_offers_action_updates_only_to_those_who_may_make_them(org, clien
     from incidents.tests.factories import requested_action
 
     incident = incident_at(org, Stage.ACTIONS)
-    action = services.action_add(actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version,
-                                 action=requested_action(org.people[NIS]))
+    action = services.action_add(
+        actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version, action=requested_action(org.people[NIS])
+    )
     link = f"/actions/{action.pk}/"
     for role in (NIS, AD):  # the owner, the accountable AD
         assert link in html(as_user(client, org.people[role]).get(f"/incidents/{incident.pk}/")), role
@@ -44,7 +49,9 @@ def test_detail_offers_action_updates_only_to_those_who_may_make_them(org, clien
         assert link not in html(c.get(f"/incidents/{incident.pk}/")), role
         assert c.get(link).status_code == 403, role
     # Once closed, nobody is offered a change.
-    services.action_update(actor=org.people[AD], action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="E")
+    services.action_update(
+        actor=org.people[AD], action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="E"
+    )
     services.incident_close(actor=org.people[AD], incident_id=incident.pk, expected_version=fresh(incident).version)
     assert link not in html(as_user(client, org.people[AD]).get(f"/incidents/{incident.pk}/"))
 
@@ -64,8 +71,12 @@ def test_only_those_who_close_are_told_what_stops_closure(org, client):
     from incidents.tests.factories import requested_action
 
     incident = incident_at(org, Stage.ACTIONS)
-    services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version,
-                        action=requested_action(org.people[Role.LOCAL_MANAGER]))
+    services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        action=requested_action(org.people[Role.LOCAL_MANAGER]),
+    )
     for role, told in [(Role.ASSISTANT_DIRECTOR, True), (Role.OPERATIONAL_DIRECTOR, False), (Role.CEO, False)]:
         sign_in(client, org.people[role])
         page = client.get(f"/incidents/{incident.pk}/").content.decode()
@@ -78,9 +89,15 @@ def test_an_action_of_a_closed_incident_is_shown_read_only(org, client):
 
     incident = incident_at(org, Stage.ACTIONS)
     owner = org.people[Role.LOCAL_MANAGER]
-    action = services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version,
-                                 action=requested_action(owner, description="Check the school " * 10))
-    services.action_update(actor=owner, action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="Checked.")
+    action = services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        action=requested_action(owner, description="Check the school " * 10),
+    )
+    services.action_update(
+        actor=owner, action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="Checked."
+    )
     incident.refresh_from_db()
     sign_in(client, owner)
     open_page = client.get(f"/actions/{action.pk}/").content.decode()

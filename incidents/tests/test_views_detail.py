@@ -93,9 +93,15 @@ def test_the_ceo_and_others_who_see_the_record_read_the_briefing_shared_on_it(or
     from incidents import services
 
     incident = incident_at(org, Stage.CASE_REVIEW)
-    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
-                                 decision=Decision.SHARE_CHAIR, rationale="The Chair should know.",
-                                 briefing_title="A serious harm case", briefing_text="What the Chair needs to know.")
+    services.incident_ceo_decide(
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.SHARE_CHAIR,
+        rationale="The Chair should know.",
+        briefing_title="A serious harm case",
+        briefing_text="What the Chair needs to know.",
+    )
     for role in (Role.CEO, Role.CMT_MEMBER, Role.ASSISTANT_DIRECTOR):
         sign_in(client, org.people[role])
         page = client.get(f"/incidents/{incident.pk}/").content.decode()

@@ -49,9 +49,14 @@ def test_create_a_non_case_draft(org, client):
     assert page.status_code == 200
     assert "Which kind of incident is it?" in html(page)
     data = {
-        "kind": "non_case", "place": f"function:{org.function.pk}", "criteria": ["health_safety"],
-        "title": "Office fire", "what_happened": "A fire.", "immediate_actions": "Evacuated.",
-        **date_fields("incident_date", timezone.localdate()), **date_fields("aware_date", timezone.localdate()),
+        "kind": "non_case",
+        "place": f"function:{org.function.pk}",
+        "criteria": ["health_safety"],
+        "title": "Office fire",
+        "what_happened": "A fire.",
+        "immediate_actions": "Evacuated.",
+        **date_fields("incident_date", timezone.localdate()),
+        **date_fields("aware_date", timezone.localdate()),
         "save": "Save draft",
     }
     response = c.post("/incidents/new/?kind=non_case", data)
@@ -78,8 +83,12 @@ def test_create_cannot_pick_another_region_team(org, client):
 def test_create_with_a_future_date_shows_the_error_beside_the_field_and_keeps_the_text(org, client):
     c = as_user(client, org.people[LM])
     future = timezone.localdate() + timedelta(days=5)
-    response = c.post("/incidents/new/", form_post(org, what_happened="Typed words stay here", **date_fields("incident_date", future)))
-    assert_error_page(response, "The date of the incident must be today or in the past", "Typed words stay here", field="incident_date")
+    response = c.post(
+        "/incidents/new/", form_post(org, what_happened="Typed words stay here", **date_fields("incident_date", future))
+    )
+    assert_error_page(
+        response, "The date of the incident must be today or in the past", "Typed words stay here", field="incident_date"
+    )
     # The date typed is kept too.
     assert f'value="{future.year}"' in html(response)
     assert not Incident.objects.exists()
@@ -88,16 +97,28 @@ def test_create_with_a_future_date_shows_the_error_beside_the_field_and_keeps_th
 def test_create_with_aware_date_before_incident_date(org, client):
     c = as_user(client, org.people[LM])
     today = timezone.localdate()
-    response = c.post("/incidents/new/", form_post(
-        org, title="Kept title", **date_fields("incident_date", today - timedelta(days=1)),
-        **date_fields("aware_date", today - timedelta(days=10))))
-    assert_error_page(response, "The date Cafcass became aware must be the same as or after the date of the incident", "Kept title",
-                       field="aware_date")
+    response = c.post(
+        "/incidents/new/",
+        form_post(
+            org,
+            title="Kept title",
+            **date_fields("incident_date", today - timedelta(days=1)),
+            **date_fields("aware_date", today - timedelta(days=10)),
+        ),
+    )
+    assert_error_page(
+        response,
+        "The date Cafcass became aware must be the same as or after the date of the incident",
+        "Kept title",
+        field="aware_date",
+    )
     assert not Incident.objects.exists()
 
 
-@pytest.mark.parametrize("day, month, year", [("31", "2", "2025"), ("x", "1", "2025"), ("1", "13", "2025"),
-                                              ("1", "1", "99999999999999999999"), ("1", "", "2025")])
+@pytest.mark.parametrize(
+    "day, month, year",
+    [("31", "2", "2025"), ("x", "1", "2025"), ("1", "13", "2025"), ("1", "1", "99999999999999999999"), ("1", "", "2025")],
+)
 def test_create_with_an_impossible_date_is_an_error_not_a_crash(org, client, day, month, year):
     c = as_user(client, org.people[LM])
     data = form_post(org, title="Still here", incident_date_0=day, incident_date_1=month, incident_date_2=year)
@@ -137,7 +158,9 @@ def test_edit_with_future_aware_date(org, client):
     incident = incident_at(org, Stage.DRAFT)
     c = as_user(client, org.people[LM])
     future = timezone.localdate() + timedelta(days=1)
-    response = c.post(f"/incidents/{incident.pk}/edit/", edit_post(org, incident, court="Kept court", **date_fields("aware_date", future)))
+    response = c.post(
+        f"/incidents/{incident.pk}/edit/", edit_post(org, incident, court="Kept court", **date_fields("aware_date", future))
+    )
     assert_error_page(response, "The date Cafcass became aware must be today or in the past", "Kept court", field="aware_date")
     assert fresh(incident).aware_date != future
 
@@ -197,7 +220,7 @@ def test_the_author_answers_the_ads_questions_with_them_beside_the_form(org, cli
     incident = incident_at(org, Stage.RETURNED)
     sign_in(client, org.people[Role.LOCAL_MANAGER])
     page = client.get(f"/incidents/{incident.pk}/edit/").content.decode()
-    returned = page[page.index('data-testid="returned-with"'):]
+    returned = page[page.index('data-testid="returned-with"') :]
     assert "Which child?" in returned[:1000]
     draft = incident_at(org, Stage.DRAFT)
     assert 'data-testid="returned-with"' not in client.get(f"/incidents/{draft.pk}/edit/").content.decode()
@@ -206,9 +229,14 @@ def test_the_author_answers_the_ads_questions_with_them_beside_the_form(org, cli
 def test_a_refused_submission_says_the_changes_were_saved_as_a_draft(org, client):
     incident = incident_at(org, Stage.DRAFT)
     sign_in(client, org.people[Role.LOCAL_MANAGER])
-    response = client.post(f"/incidents/{incident.pk}/edit/", {
-        "version": incident.version, "title": "A new title", "save_and_submit": "Save and submit",
-    })
+    response = client.post(
+        f"/incidents/{incident.pk}/edit/",
+        {
+            "version": incident.version,
+            "title": "A new title",
+            "save_and_submit": "Save and submit",
+        },
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Your changes are saved as a draft." in page

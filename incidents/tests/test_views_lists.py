@@ -45,8 +45,15 @@ def test_lists_filters_and_search(org, client):
     assert _count(c.get("/incidents/", {"submitted_from": today.isoformat(), "submitted_to": today.isoformat()})) == 3
     assert _count(c.get("/incidents/", {"submitted_to": (today - timedelta(days=1)).isoformat()})) == 0
     # Nonsense filters are ignored or refused, never a crash.
-    for params in ({"stage": "nope"}, {"region": "x"}, {"submitted_from": "31/31/2026"}, {"page": "zzz"}, {"page": "99999"},
-                   {"criterion": "no-such"}, {"q": "%' OR 1=1 --"}):
+    for params in (
+        {"stage": "nope"},
+        {"region": "x"},
+        {"submitted_from": "31/31/2026"},
+        {"page": "zzz"},
+        {"page": "99999"},
+        {"criterion": "no-such"},
+        {"q": "%' OR 1=1 --"},
+    ):
         assert c.get("/incidents/", params).status_code == 200, params
     # The awaiting list and mine.
     assert _count(c.get("/incidents/awaiting-my-action/")) == 0
@@ -90,8 +97,13 @@ def test_a_signed_off_sin_awaits_the_ceos_first_decision_until_one_is_recorded(o
     assert incident.display_reference in home
     assert "await the case review" in home
     assert incident.display_reference in client.get("/incidents/awaiting-my-action/").content.decode()
-    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
-                                 decision=Decision.AWAIT_REVIEW, rationale="The CR1 will tell us more.")
+    services.incident_ceo_decide(
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.AWAIT_REVIEW,
+        rationale="The CR1 will tell us more.",
+    )
     assert incident.display_reference not in client.get("/").content.decode()
     assert incident.display_reference not in client.get("/incidents/awaiting-my-action/").content.decode()
 
@@ -100,16 +112,28 @@ def test_home_tables_are_headed_for_what_they_hold(org, client):
     from incidents import services
 
     incident = incident_at(org, Stage.CASE_REVIEW)
-    services.incident_ceo_decide(actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version,
-                                 decision=Decision.SHARE_BOARD, rationale="r", briefing_title="For the Board", briefing_text="t")
+    services.incident_ceo_decide(
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.SHARE_BOARD,
+        rationale="r",
+        briefing_title="For the Board",
+        briefing_text="t",
+    )
     sign_in(client, org.people[Role.BOARD_MEMBER])
     page = client.get("/").content.decode()
-    briefings = page[page.index("Briefings shared with you"):]
+    briefings = page[page.index("Briefings shared with you") :]
     headings = re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', briefings)
     assert headings == ["Reference", "Briefing", "Shared with"]
     sign_in(client, org.people[Role.NIS_REVIEWER])
     page = client.get("/").content.decode()
-    assert re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', page)[:4] == ["Reference", "What is needed", "Where", "Due"]
+    assert re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', page)[:4] == [
+        "Reference",
+        "What is needed",
+        "Where",
+        "Due",
+    ]
 
 
 def test_a_filter_that_cannot_be_applied_is_said_and_lists_nothing(org, client):

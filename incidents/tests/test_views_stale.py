@@ -22,12 +22,19 @@ def test_stale_step_form_says_someone_else_changed_it_and_keeps_the_text(org, cl
     from django.test import Client
 
     other = sign_in(Client(), second_ad)
-    assert other.post(f"/incidents/{incident.pk}/step/ad_analyse/", {
-        "version": old_version, "analysis": "First in.", "proposal": Proposal.MEETS_SHARE}).status_code == 302
+    assert (
+        other.post(
+            f"/incidents/{incident.pk}/step/ad_analyse/",
+            {"version": old_version, "analysis": "First in.", "proposal": Proposal.MEETS_SHARE},
+        ).status_code
+        == 302
+    )
 
     c = as_user(client, org.people[AD])
-    response = c.post(f"/incidents/{incident.pk}/step/ad_analyse/", {
-        "version": old_version, "analysis": "My long considered analysis", "proposal": Proposal.DOES_NOT_MEET})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ad_analyse/",
+        {"version": old_version, "analysis": "My long considered analysis", "proposal": Proposal.DOES_NOT_MEET},
+    )
     assert response.status_code in (200, 409)
     body = html(response)
     assert "Someone else changed this incident" in body
@@ -55,10 +62,13 @@ def test_stale_action_update_keeps_the_text(org, client):
     from incidents.tests.factories import requested_action
 
     incident = incident_at(org, Stage.ACTIONS)
-    action = services.action_add(actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version,
-                                 action=requested_action(org.people[LM]))
+    action = services.action_add(
+        actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version, action=requested_action(org.people[LM])
+    )
     old = action.version
-    services.action_update(actor=org.people[AD], action_id=action.pk, expected_version=old, status=ActionStatus.IN_PROGRESS, evidence="")
+    services.action_update(
+        actor=org.people[AD], action_id=action.pk, expected_version=old, status=ActionStatus.IN_PROGRESS, evidence=""
+    )
     c = as_user(client, org.people[LM])
     response = c.post(f"/actions/{action.pk}/", {"version": old, "status": ActionStatus.DONE, "evidence": "My evidence text"})
     assert response.status_code in (200, 409)
@@ -90,14 +100,19 @@ def test_after_a_stale_action_update_it_can_be_sent_again(org, client):
     from incidents.tests.factories import requested_action
 
     incident = incident_at(org, Stage.ACTIONS)
-    action = services.action_add(actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version,
-                                 action=requested_action(org.people[LM]))
+    action = services.action_add(
+        actor=org.people[AD], incident_id=incident.pk, expected_version=incident.version, action=requested_action(org.people[LM])
+    )
     old = action.version
-    services.action_update(actor=org.people[AD], action_id=action.pk, expected_version=old, status=ActionStatus.IN_PROGRESS, evidence="")
+    services.action_update(
+        actor=org.people[AD], action_id=action.pk, expected_version=old, status=ActionStatus.IN_PROGRESS, evidence=""
+    )
     c = as_user(client, org.people[LM])
     response = c.post(f"/actions/{action.pk}/", {"version": old, "status": ActionStatus.DONE, "evidence": "Proof"})
     assert "Someone else updated this action" in html(response)
-    response = c.post(f"/actions/{action.pk}/", {"version": _hidden_version(response), "status": ActionStatus.DONE, "evidence": "Proof"})
+    response = c.post(
+        f"/actions/{action.pk}/", {"version": _hidden_version(response), "status": ActionStatus.DONE, "evidence": "Proof"}
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
@@ -110,9 +125,15 @@ def test_after_a_stale_step_sending_again_meets_the_new_stage(org, client):
 
     sign_in(Client(), second_ad).post(f"/incidents/{incident.pk}/step/ad_return/", {"version": incident.version, "text": "Q?"})
     c = as_user(client, org.people[AD])
-    response = c.post(f"/incidents/{incident.pk}/step/ad_analyse/", {"version": incident.version, "analysis": "Mine", "proposal": Proposal.MEETS_SHARE})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ad_analyse/",
+        {"version": incident.version, "analysis": "Mine", "proposal": Proposal.MEETS_SHARE},
+    )
     assert "Someone else changed this incident" in html(response)
-    response = c.post(f"/incidents/{incident.pk}/step/ad_analyse/", {"version": _hidden_version(response), "analysis": "Mine", "proposal": Proposal.MEETS_SHARE})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ad_analyse/",
+        {"version": _hidden_version(response), "analysis": "Mine", "proposal": Proposal.MEETS_SHARE},
+    )
     assert response.status_code in (200, 409)
     assert "cannot be done now" in html(response)
     assert fresh(incident).stage == Stage.RETURNED

@@ -21,8 +21,10 @@ def _ad_analyses_and_od_signs_off(client, p, incident):
     c = as_user(client, p[AD])
     page = c.get(f"/incidents/{pk}/step/ad_analyse/")
     assert page.status_code == 200 and "Your analysis of the situation" in html(page)
-    response = c.post(f"/incidents/{pk}/step/ad_analyse/", {
-        "version": fresh(incident).version, "analysis": "It meets criterion 3.", "proposal": Proposal.MEETS_SHARE})
+    response = c.post(
+        f"/incidents/{pk}/step/ad_analyse/",
+        {"version": fresh(incident).version, "analysis": "It meets criterion 3.", "proposal": Proposal.MEETS_SHARE},
+    )
     assert response.status_code == 302, html(response)[:3000]
     assert fresh(incident).stage == Stage.WITH_OD
 
@@ -42,10 +44,21 @@ def _ceo_shares_and_nis_writes_the_cr1(client, p, incident):
     c = as_user(client, p[CEO])
     page = c.get(f"/incidents/{pk}/step/ceo_decision/")
     assert page.status_code == 200 and "Briefing to share" in html(page)
-    response = c.post(f"/incidents/{pk}/step/ceo_decision/", {
-        "version": incident.version, "decision": Decision.SHARE_BOARD, "rationale": "The Board should know.",
-        "briefing_title": "Briefing for the Board", "briefing_text": "A child was harmed; a review is under way.",
-        "action_description": "", "action_owner": "", "action_due_date_0": "", "action_due_date_1": "", "action_due_date_2": ""})
+    response = c.post(
+        f"/incidents/{pk}/step/ceo_decision/",
+        {
+            "version": incident.version,
+            "decision": Decision.SHARE_BOARD,
+            "rationale": "The Board should know.",
+            "briefing_title": "Briefing for the Board",
+            "briefing_text": "A child was harmed; a review is under way.",
+            "action_description": "",
+            "action_owner": "",
+            "action_due_date_0": "",
+            "action_due_date_1": "",
+            "action_due_date_2": "",
+        },
+    )
     assert response.status_code == 302, html(response)[:5000]
     briefing = Briefing.objects.get(incident=incident)
     assert briefing.text == "A child was harmed; a review is under way."
@@ -54,14 +67,19 @@ def _ceo_shares_and_nis_writes_the_cr1(client, p, incident):
     c = as_user(client, p[NIS])
     page = c.get(f"/incidents/{pk}/case-review/")
     assert page.status_code == 200 and "Case review (CR1)" in html(page)
-    response = c.post(f"/incidents/{pk}/case-review/", {"version": fresh(incident).version, "summary": "First go at a summary", "save_draft": "1"})
+    response = c.post(
+        f"/incidents/{pk}/case-review/",
+        {"version": fresh(incident).version, "summary": "First go at a summary", "save_draft": "1"},
+    )
     assert response.status_code == 302, html(response)[:3000]
     incident = fresh(incident)
     assert incident.stage == Stage.CASE_REVIEW
     assert incident.case_review.summary == "First go at a summary"
     assert incident.case_review.status == ReviewStatus.DRAFT
     # Submitting with sections missing names them.
-    response = c.post(f"/incidents/{pk}/case-review/", {"version": incident.version, "summary": "First go at a summary", "submit_review": "1"})
+    response = c.post(
+        f"/incidents/{pk}/case-review/", {"version": incident.version, "summary": "First go at a summary", "submit_review": "1"}
+    )
     assert response.status_code == 200
     assert "Enter the chronology" in html(response) and "govuk-error-summary" in html(response)
     response = c.post(f"/incidents/{pk}/case-review/", {"version": fresh(incident).version, **CR1_VALUES, "submit_review": "1"})
@@ -87,10 +105,18 @@ def _cr1_signed_off_and_final_decision(client, p, incident):
     page = c.get(f"/incidents/{pk}/step/ceo_final_decision/")
     assert page.status_code == 200 and "Final comments" in html(page)
     due = timezone.localdate() + timedelta(days=20)
-    response = c.post(f"/incidents/{pk}/step/ceo_final_decision/", {
-        "version": incident.version, "decision": Decision.NO_ONWARD, "rationale": "Handled locally.",
-        "comments": "Good work.", "action_description": "Brief every team on the learning",
-        "action_owner": p[AD].pk, **date_fields("action_due_date", due)})
+    response = c.post(
+        f"/incidents/{pk}/step/ceo_final_decision/",
+        {
+            "version": incident.version,
+            "decision": Decision.NO_ONWARD,
+            "rationale": "Handled locally.",
+            "comments": "Good work.",
+            "action_description": "Brief every team on the learning",
+            "action_owner": p[AD].pk,
+            **date_fields("action_due_date", due),
+        },
+    )
     assert response.status_code == 302, html(response)[:5000]
     incident = fresh(incident)
     assert incident.stage == Stage.ACTIONS
@@ -106,9 +132,15 @@ def _actions_done_or_carried_then_closed(client, p, incident, due):
     c = as_user(client, p[AD])
     page = c.get(f"/incidents/{pk}/actions/new/")
     assert page.status_code == 200
-    response = c.post(f"/incidents/{pk}/actions/new/", {
-        "version": incident.version, "action_description": "Audit three similar cases",
-        "action_owner": p[LM].pk, **date_fields("action_due_date", due)})
+    response = c.post(
+        f"/incidents/{pk}/actions/new/",
+        {
+            "version": incident.version,
+            "action_description": "Audit three similar cases",
+            "action_owner": p[LM].pk,
+            **date_fields("action_due_date", due),
+        },
+    )
     assert response.status_code == 302, html(response)[:5000]
     second = Action.objects.get(description="Audit three similar cases")
     assert second.owner == p[LM]
@@ -125,7 +157,9 @@ def _actions_done_or_carried_then_closed(client, p, incident, due):
     assert c.get(f"/actions/{second.pk}/").status_code == 200
     response = c.post(f"/actions/{second.pk}/", {"version": second.version, "status": ActionStatus.DONE, "evidence": ""})
     assert response.status_code == 200 and "Enter the evidence that the action is done" in html(response)
-    response = c.post(f"/actions/{second.pk}/", {"version": second.version, "status": ActionStatus.DONE, "evidence": "Audit report filed."})
+    response = c.post(
+        f"/actions/{second.pk}/", {"version": second.version, "status": ActionStatus.DONE, "evidence": "Audit report filed."}
+    )
     assert response.status_code == 302, html(response)[:3000]
     second.refresh_from_db()
     assert second.status == ActionStatus.DONE and second.evidence == "Audit report filed."
@@ -155,8 +189,16 @@ def test_whole_lifecycle_through_the_pages(org, client):
 
     # The detail page tells the whole story.
     detail = html(c.get(f"/incidents/{pk}/"))
-    for label in (Step.SUBMIT.label, Step.AD_ANALYSE.label, Step.CEO_DECISION.label, Step.CR1_SUBMIT.label,
-                  Step.CR1_SIGN_OFF.label, Step.ACTION_ADD.label, Step.ACTION_UPDATE.label, Step.CLOSE.label):
+    for label in (
+        Step.SUBMIT.label,
+        Step.AD_ANALYSE.label,
+        Step.CEO_DECISION.label,
+        Step.CR1_SUBMIT.label,
+        Step.CR1_SIGN_OFF.label,
+        Step.ACTION_ADD.label,
+        Step.ACTION_UPDATE.label,
+        Step.CLOSE.label,
+    ):
         assert label.replace("'", "&#x27;") in detail, label
     assert "Audit report filed." in detail
 
@@ -182,7 +224,9 @@ def test_ad_can_return_and_author_resubmits(org, client):
 def test_od_records_not_notifiable(org, client):
     incident = incident_at(org, Stage.WITH_OD)
     c = as_user(client, org.people[OD])
-    response = c.post(f"/incidents/{incident.pk}/step/od_not_notifiable/", {"version": incident.version, "text": "Below the threshold."})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/od_not_notifiable/", {"version": incident.version, "text": "Below the threshold."}
+    )
     assert response.status_code == 302
     assert fresh(incident).stage == Stage.NOT_NOTIFIABLE
 
@@ -190,13 +234,25 @@ def test_od_records_not_notifiable(org, client):
 def test_decision_without_rationale_or_briefing_shows_errors(org, client):
     incident = incident_at(org, Stage.CASE_REVIEW)
     c = as_user(client, org.people[CEO])
-    response = c.post(f"/incidents/{incident.pk}/step/ceo_decision/", {
-        "version": incident.version, "decision": Decision.SHARE_BOARD, "rationale": "Because.", "briefing_title": "",
-        "briefing_text": ""})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ceo_decision/",
+        {
+            "version": incident.version,
+            "decision": Decision.SHARE_BOARD,
+            "rationale": "Because.",
+            "briefing_title": "",
+            "briefing_text": "",
+        },
+    )
     assert_error_page(response, "Enter a title for the briefing", "Because.", field="briefing_title")
-    response = c.post(f"/incidents/{incident.pk}/step/ceo_decision/", {"version": incident.version, "decision": Decision.FURTHER_ACTION, "rationale": "More."})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ceo_decision/",
+        {"version": incident.version, "decision": Decision.FURTHER_ACTION, "rationale": "More."},
+    )
     assert_error_page(response, "Enter the further action requested", "More.")
-    response = c.post(f"/incidents/{incident.pk}/step/ceo_decision/", {"version": incident.version, "decision": "nonsense", "rationale": ""})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ceo_decision/", {"version": incident.version, "decision": "nonsense", "rationale": ""}
+    )
     assert response.status_code == 200 and "Enter the rationale for the decision" in html(response)
     assert not CeoDecision.objects.exists()
 
@@ -205,24 +261,41 @@ def test_ceo_decision_page_offers_owners_and_records_further_action(org, client)
     incident = incident_at(org, Stage.CASE_REVIEW)
     c = as_user(client, org.people[CEO])
     due = timezone.localdate() + timedelta(days=10)
-    response = c.post(f"/incidents/{incident.pk}/step/ceo_decision/", {
-        "version": incident.version, "decision": Decision.FURTHER_ACTION, "rationale": "Need more.",
-        "action_description": "Speak to the social worker", "action_owner": org.people[LM].pk,
-        **date_fields("action_due_date", due)})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ceo_decision/",
+        {
+            "version": incident.version,
+            "decision": Decision.FURTHER_ACTION,
+            "rationale": "Need more.",
+            "action_description": "Speak to the social worker",
+            "action_owner": org.people[LM].pk,
+            **date_fields("action_due_date", due),
+        },
+    )
     assert response.status_code == 302, html(response)[:4000]
     action = Action.objects.get(incident=incident)
     assert action.owner == org.people[LM] and action.due_date == due
     # An owner from elsewhere cannot be chosen.
-    response = c.post(f"/incidents/{incident.pk}/step/ceo_decision/", {
-        "version": fresh(incident).version, "decision": Decision.FURTHER_ACTION, "rationale": "Need more.",
-        "action_description": "Elsewhere", "action_owner": org.other[LM].pk, **date_fields("action_due_date", due)})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/ceo_decision/",
+        {
+            "version": fresh(incident).version,
+            "decision": Decision.FURTHER_ACTION,
+            "rationale": "Need more.",
+            "action_description": "Elsewhere",
+            "action_owner": org.other[LM].pk,
+            **date_fields("action_due_date", due),
+        },
+    )
     assert response.status_code == 200 and "govuk-error-summary" in html(response)
 
 
 def test_learning_record_step(org, client):
     incident = incident_at(org, Stage.ACTIONS)
     c = as_user(client, org.people[OD])
-    response = c.post(f"/incidents/{incident.pk}/step/learning_record/", {"version": incident.version, "text": "Check the chronology earlier."})
+    response = c.post(
+        f"/incidents/{incident.pk}/step/learning_record/", {"version": incident.version, "text": "Check the chronology earlier."}
+    )
     assert response.status_code == 302
     assert fresh(incident).learning_identified == "Check the chronology earlier."
 

@@ -20,7 +20,9 @@ def sees(user, incident) -> bool:
     return incidents_visible_to(user).filter(pk=incident.pk).exists()
 
 
-@pytest.mark.parametrize("stage", [Stage.DRAFT, Stage.WITH_AD, Stage.WITH_OD, Stage.NOT_NOTIFIABLE, Stage.CASE_REVIEW, Stage.CLOSED])
+@pytest.mark.parametrize(
+    "stage", [Stage.DRAFT, Stage.WITH_AD, Stage.WITH_OD, Stage.NOT_NOTIFIABLE, Stage.CASE_REVIEW, Stage.CLOSED]
+)
 def test_people_of_the_place_see_it_at_every_stage_and_others_do_not(org, stage):
     incident = incident_at(org, stage)
     for role in PLACE_ROLES:

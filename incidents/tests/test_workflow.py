@@ -37,8 +37,15 @@ def test_each_api_step_takes_the_fields_its_row_reads(step):
 def test_every_stage_a_record_waits_at_has_one_awaited_step_and_its_deadline():
     """The defaults the README lists; each stage awaiting someone has exactly one row with days."""
     assert STAGE_DEADLINE_DAYS == {
-        Stage.DRAFT: 1, Stage.RETURNED: 2, Stage.WITH_AD: 1, Stage.WITH_OD: 1, Stage.CASE_REVIEW: 20,
-        Stage.CR1_SIGN_OFF: 5, Stage.FINAL_DECISION: 5, Stage.NOTIFIED: 2, Stage.ACTIONS: 60,
+        Stage.DRAFT: 1,
+        Stage.RETURNED: 2,
+        Stage.WITH_AD: 1,
+        Stage.WITH_OD: 1,
+        Stage.CASE_REVIEW: 20,
+        Stage.CR1_SIGN_OFF: 5,
+        Stage.FINAL_DECISION: 5,
+        Stage.NOTIFIED: 2,
+        Stage.ACTIONS: 60,
     }
     for kind in Kind:
         for stage in Stage:

@@ -24,14 +24,22 @@ class IntakeIncidentSerializer(RequestBody, serializers.Serializer):
         choices=NON_CASE_CATEGORIES, help_text="One of the reportable incident categories of source 2.11."
     )
     source_reference = serializers.RegexField(
-        REFERENCE_PATTERN, max_length=100, help_text="The incident's reference in your system. Sent again, it returns the same record."
+        REFERENCE_PATTERN,
+        max_length=100,
+        help_text="The incident's reference in your system. Sent again, it returns the same record.",
     )
     title = serializers.CharField(max_length=150)
     what_happened = serializers.CharField(max_length=20000)
     incident_date = RealDateField(label="Date of the incident", required=False, allow_null=True)
-    aware_date = RealDateField(label="Date Cafcass became aware", required=False, allow_null=True, help_text="When Cafcass became aware.")
+    aware_date = RealDateField(
+        label="Date Cafcass became aware", required=False, allow_null=True, help_text="When Cafcass became aware."
+    )
     who_is_affected = serializers.CharField(
-        max_length=20000, required=False, allow_blank=True, default="", help_text="Shown on the SIN as 'Who and what is affected'."
+        max_length=20000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Shown on the SIN as 'Who and what is affected'.",
     )
     other_agencies = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     media_risk = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
@@ -47,8 +55,18 @@ class IntakeIncidentSerializer(RequestBody, serializers.Serializer):
     def form_values(self) -> dict:
         """The SIN form fields, under the names incidents.services uses."""
         data = self.validated_data
-        values = {name: data.get(name) for name in ("title", "what_happened", "incident_date", "aware_date",
-                                                    "other_agencies", "media_risk", "immediate_actions")}
+        values = {
+            name: data.get(name)
+            for name in (
+                "title",
+                "what_happened",
+                "incident_date",
+                "aware_date",
+                "other_agencies",
+                "media_risk",
+                "immediate_actions",
+            )
+        }
         # The non-case form shows cafcass_involvement as "Who and what is affected".
         values["cafcass_involvement"] = data.get("who_is_affected", "")
         return values

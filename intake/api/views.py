@@ -31,8 +31,13 @@ EXAMPLE_REQUEST = {
     "immediate_actions": "Staff moved to the Bradford office; occupational health referral offered.",
 }
 EXAMPLE_RESULT = {
-    "id": 42, "reference": None, "stage": "draft", "source_system": "Health and Safety reporting",
-    "source_reference": "HS-2026-0415", "created": True, "url": "https://sin.example.org/incidents/42/",
+    "id": 42,
+    "reference": None,
+    "stage": "draft",
+    "source_system": "Health and Safety reporting",
+    "source_reference": "HS-2026-0415",
+    "created": True,
+    "url": "https://sin.example.org/incidents/42/",
 }
 
 
@@ -56,17 +61,26 @@ class IntakeIncidentCreate(APIView):
         request=IntakeIncidentSerializer,
         parameters=[
             OpenApiParameter(
-                IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
                 description="Any unique string (up to 255 characters) per intended incident, e.g. a UUID.",
             )
         ],
         responses={
             201: OpenApiResponse(IntakeResultSerializer, description="The draft SIN was created."),
             200: OpenApiResponse(IntakeResultSerializer, description="Received before: the existing record, unchanged."),
-            **error_responses(fields=[*IntakeIncidentSerializer._declared_fields, IDEMPOTENCY_HEADER, "criteria"], record=False, auth=401,
-                              fields_note="A category switched off by an administrator is reported as criteria."),
+            **error_responses(
+                fields=[*IntakeIncidentSerializer._declared_fields, IDEMPOTENCY_HEADER, "criteria"],
+                record=False,
+                auth=401,
+                fields_note="A category switched off by an administrator is reported as criteria.",
+            ),
             (401, "application/json"): OpenApiResponse(ErrorSerializer, description="No token, or a revoked or unknown token."),
-            (409, "application/json"): OpenApiResponse(ErrorSerializer, description="Idempotency-Key reused for a different request, or the system is not routed."),
+            (409, "application/json"): OpenApiResponse(
+                ErrorSerializer, description="Idempotency-Key reused for a different request, or the system is not routed."
+            ),
         },
         examples=[
             OpenApiExample("A health and safety incident", value=EXAMPLE_REQUEST, request_only=True),
@@ -75,7 +89,8 @@ class IntakeIncidentCreate(APIView):
             OpenApiExample(
                 "Invalid payload",
                 value={"category": ['"fire" is not a valid choice.'], "title": ["This field is required."]},
-                response_only=True, status_codes=["400"],
+                response_only=True,
+                status_codes=["400"],
             ),
         ],
     )
@@ -92,10 +107,15 @@ class IntakeIncidentCreate(APIView):
         data = serializer.validated_data
         try:
             result = intake_receive(
-                source=request.auth.source_system, category=data["category"], source_reference=data["source_reference"],
-                values=serializer.form_values(), idempotency_key=key or None,
+                source=request.auth.source_system,
+                category=data["category"],
+                source_reference=data["source_reference"],
+                values=serializer.form_values(),
+                idempotency_key=key or None,
             )
         except DjangoValidationError as error:
-            raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}) from error
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            ) from error
         body = IntakeResultSerializer(result.incident, context={"request": request, "created": result.created}).data
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

@@ -9,7 +9,9 @@ from organisation.choices import Role
 def source(org):
     """Health and Safety reporting, routed to the Head of Profession of org.function."""
     return SourceSystem.objects.create(
-        name="Health and Safety reporting", function=org.function, author=org.people[Role.HEAD_OF_PROFESSION],
+        name="Health and Safety reporting",
+        function=org.function,
+        author=org.people[Role.HEAD_OF_PROFESSION],
     )
 
 

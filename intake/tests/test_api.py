@@ -359,12 +359,15 @@ def test_dates_in_payload_are_in_the_past():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("body", [
-    b'{"title": "' + b"x" * (3 * 1024 * 1024) + b'"}',
-    b"\xff\xfe not utf-8",
-    b"[" * 5000 + b"]" * 5000,
-    b'{"category": {"nested": ["health_safety"]}, "source_reference": ["a"], "title": 5, "what_happened": null}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"title": "' + b"x" * (3 * 1024 * 1024) + b'"}',
+        b"\xff\xfe not utf-8",
+        b"[" * 5000 + b"]" * 5000,
+        b'{"category": {"nested": ["health_safety"]}, "source_reference": ["a"], "title": 5, "what_happened": null}',
+    ],
+)
 def test_hostile_bodies_are_a_400_never_a_500(api, body):
     response = api.post(URL, data=body, content_type="application/json")
     assert response.status_code in (400, 413)

@@ -72,24 +72,33 @@ class CheckWriteSerializer(RequestBody, serializers.Serializer):
 
 class MyStaffAlerts(generics.ListAPIView):
     """The knowledge and legal alerts the caller has still to acknowledge."""
+
     parser_classes = JSON_ONLY  # the schema says JSON
 
     serializer_class = StaffAlertSerializer
 
-    @extend_schema(responses={200: StaffAlertSerializer(many=True), **error_responses()}, summary="The alerts you have still to acknowledge")
+    @extend_schema(
+        responses={200: StaffAlertSerializer(many=True), **error_responses()}, summary="The alerts you have still to acknowledge"
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return StaffAlert.objects.filter(pk__in=alerts_to_acknowledge(self.request.user).values("alert_id")).order_by("acknowledge_by", "pk")
+        return StaffAlert.objects.filter(pk__in=alerts_to_acknowledge(self.request.user).values("alert_id")).order_by(
+            "acknowledge_by", "pk"
+        )
 
 
 class StaffAlertAcknowledge(APIView):
     parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = StaffAlertSerializer
 
-    @extend_schema(request=None, responses={200: StaffAlertSerializer, **error_responses()}, summary="Acknowledge a knowledge or legal alert sent to you",
-                   description="Counted once: a second acknowledgement changes nothing. 403 when the alert was not sent to you.")
+    @extend_schema(
+        request=None,
+        responses={200: StaffAlertSerializer, **error_responses()},
+        summary="Acknowledge a knowledge or legal alert sent to you",
+        description="Counted once: a second acknowledgement changes nothing. 403 when the alert was not sent to you.",
+    )
     def post(self, request, pk: int):
         alert = get_object_or_404(staff_alerts_visible_to(request.user), pk=pk)
         cascade_services.staff_alert_acknowledge(actor=request.user, alert_id=alert.pk)
@@ -100,25 +109,41 @@ class ItemCascade(APIView):
     parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = CascadeSerializer
 
-    @extend_schema(responses={200: CascadeSerializer, **error_responses()}, summary="How an item's learning is cascaded and how far it reached")
+    @extend_schema(
+        responses={200: CascadeSerializer, **error_responses()},
+        summary="How an item's learning is cascaded and how far it reached",
+    )
     def get(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
         overview = cascade_overview(item)
-        return Response(CascadeSerializer({
-            "methods": overview.decision.methods if overview.decision else [],
-            "teams_confirmed": overview.reach.teams_confirmed if overview.reach else 0,
-            "teams": overview.reach.teams if overview.reach else 0,
-            "omt_date": overview.monthly.omt_date if overview.monthly else None,
-        }).data)
+        return Response(
+            CascadeSerializer(
+                {
+                    "methods": overview.decision.methods if overview.decision else [],
+                    "teams_confirmed": overview.reach.teams_confirmed if overview.reach else 0,
+                    "teams": overview.reach.teams if overview.reach else 0,
+                    "omt_date": overview.monthly.omt_date if overview.monthly else None,
+                }
+            ).data
+        )
 
-    @extend_schema(request=CascadeDecideSerializer, responses={201: CascadeSerializer, **error_responses(
-        fields=["methods", "rationale"], lists=["methods"], conflict=True)}, summary="Agree the cascade (the cascade action's owner)")
+    @extend_schema(
+        request=CascadeDecideSerializer,
+        responses={201: CascadeSerializer, **error_responses(fields=["methods", "rationale"], lists=["methods"], conflict=True)},
+        summary="Agree the cascade (the cascade action's owner)",
+    )
     def post(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
         data = CascadeDecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _service(lambda: cascade_services.cascade_decide(actor=request.user, item_id=item.pk, methods=data.validated_data["methods"],
-                                                         rationale=data.validated_data["rationale"]))
+        _service(
+            lambda: cascade_services.cascade_decide(
+                actor=request.user,
+                item_id=item.pk,
+                methods=data.validated_data["methods"],
+                rationale=data.validated_data["rationale"],
+            )
+        )
         response = self.get(request, pk)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -128,14 +153,22 @@ class ItemChecks(APIView):
     parser_classes = JSON_ONLY  # the schema says JSON
     serializer_class = CheckSerializer
 
-    @extend_schema(responses={200: CheckSerializer(many=True), **error_responses()}, summary="The checks of embedding in practice of an item")
+    @extend_schema(
+        responses={200: CheckSerializer(many=True), **error_responses()}, summary="The checks of embedding in practice of an item"
+    )
     def get(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
         checks = checks_visible_to(request.user).filter(item=item).select_related("service_area", "function")
         return Response(CheckSerializer(checks, many=True).data)
 
-    @extend_schema(request=CheckWriteSerializer, responses={201: CheckSerializer, **error_responses(
-        fields=["forum", "area", "checked_on", "finding", "evidence"], conflict=True)}, summary="Record a check (the area's AD or HoP)")
+    @extend_schema(
+        request=CheckWriteSerializer,
+        responses={
+            201: CheckSerializer,
+            **error_responses(fields=["forum", "area", "checked_on", "finding", "evidence"], conflict=True),
+        },
+        summary="Record a check (the area's AD or HoP)",
+    )
     def post(self, request, pk: int):
         item = get_object_or_404(learning_items_visible_to(request.user), pk=pk)
         data = CheckWriteSerializer(data=request.data)
@@ -144,6 +177,13 @@ class ItemChecks(APIView):
         area = area_from_key(d["area"])
         if area is None:
             raise DRFValidationError({"area": ["Select the area checked"]})
-        check = _service(lambda: check_services.check_record(actor=request.user, item_id=item.pk, data=check_services.CheckInput(
-            forum=d["forum"], area=area, checked_on=d["checked_on"], finding=d["finding"], evidence=d["evidence"])))
+        check = _service(
+            lambda: check_services.check_record(
+                actor=request.user,
+                item_id=item.pk,
+                data=check_services.CheckInput(
+                    forum=d["forum"], area=area, checked_on=d["checked_on"], finding=d["finding"], evidence=d["evidence"]
+                ),
+            )
+        )
         return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)

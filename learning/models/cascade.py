@@ -56,7 +56,9 @@ class MonthlyCascade(models.Model):
 
     item = models.OneToOneField("learning.LearningItem", on_delete=models.PROTECT, related_name="monthly_cascade")
     omt_date = models.DateField("Date of the OMT meeting", null=True, blank=True)
-    omt_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    omt_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     omt_recorded_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 

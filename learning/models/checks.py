@@ -62,8 +62,12 @@ class EmbeddingCheck(models.Model):
 
     item = models.ForeignKey("learning.LearningItem", on_delete=models.PROTECT, related_name="embedding_checks")
     forum = models.CharField(max_length=20, choices=Forum.choices)
-    service_area = models.ForeignKey("organisation.ServiceArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    function = models.ForeignKey("organisation.CorporateFunction", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    service_area = models.ForeignKey(
+        "organisation.ServiceArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    function = models.ForeignKey(
+        "organisation.CorporateFunction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     checked_on = models.DateField("Date of the check")
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     question = models.TextField("Check question", help_text="The question as the agenda asked it.")
@@ -107,7 +111,9 @@ class EmbeddingSettings(models.Model):
     """How long after a check that verified the learning the re-check falls due: set by an administrator."""
 
     recheck_months = models.PositiveSmallIntegerField(
-        "Months until the re-check", default=6, validators=[MinValueValidator(1), MaxValueValidator(36)],
+        "Months until the re-check",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
         help_text="After a check finds learning embedded, a re-check is scheduled this many months later (3.6).",
     )
 
@@ -129,7 +135,9 @@ class Recheck(models.Model):
     item = models.ForeignKey("learning.LearningItem", on_delete=models.PROTECT, related_name="rechecks")
     due_date = models.DateField()
     scheduled_by_check = models.OneToOneField(EmbeddingCheck, on_delete=models.PROTECT, related_name="scheduled_recheck")
-    done_by_check = models.OneToOneField(EmbeddingCheck, null=True, blank=True, on_delete=models.PROTECT, related_name="completed_recheck")
+    done_by_check = models.OneToOneField(
+        EmbeddingCheck, null=True, blank=True, on_delete=models.PROTECT, related_name="completed_recheck"
+    )
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -77,8 +77,9 @@ class LearningItem(models.Model):
 
     title = models.CharField("Short title", max_length=150)
     origin = models.ForeignKey(LearningOrigin, on_delete=models.PROTECT, related_name="items")
-    incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="learning_items")
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="learning_items"
+    )
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT, db_index=True)
     rung = models.CharField(max_length=20, choices=Rung.choices, default=Rung.IDENTIFIED, db_index=True)
     version = models.PositiveIntegerField(default=1)
@@ -91,18 +92,24 @@ class LearningItem(models.Model):
     impact_on_practice = models.TextField(HEADINGS[4][1], blank=True)
 
     # Whose area it is, and who answers for it being embedded (3.6).
-    service_area = models.ForeignKey("organisation.ServiceArea", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="learning_items")
-    function = models.ForeignKey("organisation.CorporateFunction", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="learning_items")
-    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="responsible_learning_items",
-                                    help_text="The Operational AD or Corporate Head of Profession of the area (3.6).")
+    service_area = models.ForeignKey(
+        "organisation.ServiceArea", null=True, blank=True, on_delete=models.PROTECT, related_name="learning_items"
+    )
+    function = models.ForeignKey(
+        "organisation.CorporateFunction", null=True, blank=True, on_delete=models.PROTECT, related_name="learning_items"
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_learning_items",
+        help_text="The Operational AD or Corporate Head of Profession of the area (3.6).",
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="items")
 
     # 3.2: "learning ... which is not already subject to existing policy and practice guidance".
-    covered_by_guidance = models.BooleanField("Already covered by existing policy and practice guidance", null=True,
-                                              blank=True)
+    covered_by_guidance = models.BooleanField("Already covered by existing policy and practice guidance", null=True, blank=True)
     covered_by = models.TextField("Which policy and practice guidance covers it", blank=True)
     all_weaker_reason = models.TextField("Why only weaker actions", blank=True)
 
@@ -110,20 +117,19 @@ class LearningItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    identifiers_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                                 on_delete=models.PROTECT, related_name="+")
+    identifiers_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     rung_changed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closure_rationale = models.TextField(blank=True)
     # Title, headings, origin and themes in one text, written by the services: what search reads
     # (a GIN index over its tsvector on PostgreSQL, migration 0001).
     search_document = models.TextField(blank=True, editable=False)
 
     notifications = GenericRelation("alerts.Notification", "about_id", "about_type", related_query_name="learning_item")
-    email_deliveries = GenericRelation("alerts.EmailDelivery", "about_id", "about_type",
-                                       related_query_name="learning_item")
+    email_deliveries = GenericRelation("alerts.EmailDelivery", "about_id", "about_type", related_query_name="learning_item")
     reminders = GenericRelation("alerts.Reminder", "about_id", "about_type", related_query_name="learning_item")
 
     class Meta:
@@ -188,8 +194,7 @@ class ItemEvent(models.Model):
 
     item = models.ForeignKey(LearningItem, on_delete=models.CASCADE, related_name="events")
     step = models.CharField(max_length=20, choices=ItemStep.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     from_rung = models.CharField(max_length=20, choices=Rung.choices, blank=True)
     to_rung = models.CharField(max_length=20, choices=Rung.choices, blank=True)
@@ -208,11 +213,15 @@ class LearningDeadlineSetting(models.Model):
     Kinds without a row use learning.services.items.DEFAULT_ACTION_DAYS.
     """
 
-    kind = models.CharField(max_length=20, unique=True, choices=[
-        ("training_review", "Review and update of relevant training material"),
-        ("policy_review", "Review and update to relevant policy and guidance"),
-        ("cascade", "Consideration of the most appropriate method of cascading the learning"),
-    ])
+    kind = models.CharField(
+        max_length=20,
+        unique=True,
+        choices=[
+            ("training_review", "Review and update of relevant training material"),
+            ("policy_review", "Review and update to relevant policy and guidance"),
+            ("cascade", "Consideration of the most appropriate method of cascading the learning"),
+        ],
+    )
     working_days = models.PositiveSmallIntegerField()
 
     class Meta:

@@ -57,7 +57,9 @@ def _lock_item(item_id: int) -> LearningItem:
 
 def item_note(*, item: LearningItem, actor, text: str) -> ItemEvent:
     """A cascade or check step on the item's timeline (it does not move the item: learning_item_move does)."""
-    return ItemEvent.objects.create(item=item, step=ItemStep.NOTE, actor=actor, from_rung=item.rung, to_rung=item.rung, text=text[:2000])
+    return ItemEvent.objects.create(
+        item=item, step=ItemStep.NOTE, actor=actor, from_rung=item.rung, to_rung=item.rung, text=text[:2000]
+    )
 
 
 def _require(user, perm: str, obj, message: str) -> None:
@@ -96,7 +98,9 @@ def cascade_decide(*, actor, item_id: int, methods: list[str], rationale: str = 
         _require(actor, "learning.decide_cascade", item, "Only the owner of the item's cascade action can agree its cascade.")
         if CascadeDecision.objects.filter(item=item).exists():
             raise WrongStage("The cascade of this learning has been agreed already.")
-        decision = CascadeDecision.objects.create(item=item, methods=chosen, rationale=(rationale or "").strip(), decided_by=actor)
+        decision = CascadeDecision.objects.create(
+            item=item, methods=chosen, rationale=(rationale or "").strip(), decided_by=actor
+        )
         if CascadeMethod.MONTHLY_CASCADE in chosen:
             MonthlyCascade.objects.create(item=item)
         for method in chosen:
@@ -104,15 +108,19 @@ def cascade_decide(*, actor, item_id: int, methods: list[str], rationale: str = 
                 BulletinEntry.objects.create(item=item, bulletin=method, queued_by=actor)
         labels = "; ".join(decision.method_labels)
         _finish_cascade_action(actor=actor, item=item, evidence=f"Cascade agreed: {labels}")
-        item_note(item=item, actor=actor, text=f"Cascade agreed: {labels}." + (f" {decision.rationale}" if decision.rationale else ""))
+        item_note(
+            item=item, actor=actor, text=f"Cascade agreed: {labels}." + (f" {decision.rationale}" if decision.rationale else "")
+        )
         audit_record(actor=actor, action="learning.cascade_decide", obj=item, changes={"methods": chosen})
         return decision
 
 
 def _finish_cascade_action(*, actor, item: LearningItem, evidence: str) -> None:
     """The cascade action (3.5) is done once its decision is recorded."""
-    for action in Action.objects.select_for_update().filter(learning_item=item, kind=ActionKind.CASCADE).exclude(
-        status__in=FINISHED_ACTION_STATUSES
+    for action in (
+        Action.objects.select_for_update()
+        .filter(learning_item=item, kind=ActionKind.CASCADE)
+        .exclude(status__in=FINISHED_ACTION_STATUSES)
     ):
         before = action.status
         action.status = ActionStatus.DONE
@@ -152,7 +160,9 @@ def cascade_sam_record(*, actor, item_id: int, service_area: ServiceArea | None,
         item = _lock_item(item_id)
         if service_area is None:
             raise ValidationError({"service_area": "Select the service area"})
-        _require(actor, "learning.record_sam", service_area, "Only the Assistant Director of the service area can record its SAM.")
+        _require(
+            actor, "learning.record_sam", service_area, "Only the Assistant Director of the service area can record its SAM."
+        )
         cascade = _monthly(item)
         if cascade.omt_date is None:
             raise WrongStage("The OMT has not been recorded yet: the cascade reaches the SAMs from the OMT.")
@@ -214,17 +224,32 @@ def staff_alert_send(*, actor, item_id: int, kind: str, title: str, text: str) -
             raise ValidationError({"kind": f"The cascade agreed for this learning does not include a {label}"})
         if StaffAlert.objects.filter(item=item, kind=kind).exists():
             raise ValidationError({"kind": f"The {label} of this learning has been sent already"})
-        alert = StaffAlert.objects.create(item=item, kind=kind, title=title, text=text, sent_by=actor,
-                                          acknowledge_by=add_working_days(timezone.localdate(), ACKNOWLEDGE_WORKING_DAYS))
+        alert = StaffAlert.objects.create(
+            item=item,
+            kind=kind,
+            title=title,
+            text=text,
+            sent_by=actor,
+            acknowledge_by=add_working_days(timezone.localdate(), ACKNOWLEDGE_WORKING_DAYS),
+        )
         staff = list(active_staff())
         # The sender has read it: their row is acknowledged as sent, and they are not notified of it.
         now = timezone.now()
-        AlertRecipient.objects.bulk_create([AlertRecipient(alert=alert, person=person, acknowledged_at=now if person.pk == actor.pk else None)
-                                            for person in staff])
-        notify(recipients=staff, subject=alert, reason=Notification.Reason.ACT, exclude=actor,
-               message=f"{alert.get_kind_display()}: {title}. Please read and acknowledge it.",
-               email_message=f"A {label} has been sent to all staff. Sign in to read and acknowledge it by "
-                             f"{alert.acknowledge_by:%d %B %Y}.")
+        AlertRecipient.objects.bulk_create(
+            [
+                AlertRecipient(alert=alert, person=person, acknowledged_at=now if person.pk == actor.pk else None)
+                for person in staff
+            ]
+        )
+        notify(
+            recipients=staff,
+            subject=alert,
+            reason=Notification.Reason.ACT,
+            exclude=actor,
+            message=f"{alert.get_kind_display()}: {title}. Please read and acknowledge it.",
+            email_message=f"A {label} has been sent to all staff. Sign in to read and acknowledge it by "
+            f"{alert.acknowledge_by:%d %B %Y}.",
+        )
         item_note(item=item, actor=actor, text=f"{alert.get_kind_display()} sent to {len(staff)} members of staff: {title}.")
         audit_record(actor=actor, action="learning.staff_alert_send", obj=alert, changes={"kind": kind, "recipients": len(staff)})
         return alert
@@ -242,6 +267,8 @@ def staff_alert_acknowledge(*, actor, alert_id: int) -> bool:
         updated = AlertRecipient.objects.filter(pk=row.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
         if not updated:
             return False
-        Notification.objects.filter(recipient=actor, staff_alert__pk=alert_id, read_at__isnull=True).update(read_at=timezone.now())
+        Notification.objects.filter(recipient=actor, staff_alert__pk=alert_id, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
         audit_record(actor=actor, action="learning.staff_alert_acknowledge", obj=row.alert)
         return True

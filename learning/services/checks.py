@@ -85,11 +85,21 @@ def _evidence_file(*, actor, data: CheckInput) -> tuple[bytes, str, str] | None:
     result = scanning.scan(content)
     if result.infected:
         with transaction.atomic():
-            audit_record(actor=actor, action="documents.virus_refused", changes={
-                "name": (data.file_name or "file")[-255:], "sha256": hashlib.sha256(content).hexdigest(), "signature": result.detail})
+            audit_record(
+                actor=actor,
+                action="documents.virus_refused",
+                changes={
+                    "name": (data.file_name or "file")[-255:],
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                    "signature": result.detail,
+                },
+            )
         raise ValidationError({"evidence_file": virus_message(result)})
-    status = {scanning.CLEAN: EmbeddingCheck.ScanStatus.CLEAN, scanning.UNAVAILABLE: EmbeddingCheck.ScanStatus.PENDING,
-              scanning.OFF: EmbeddingCheck.ScanStatus.UNCHECKED}[result.outcome]
+    status = {
+        scanning.CLEAN: EmbeddingCheck.ScanStatus.CLEAN,
+        scanning.UNAVAILABLE: EmbeddingCheck.ScanStatus.PENDING,
+        scanning.OFF: EmbeddingCheck.ScanStatus.UNCHECKED,
+    }[result.outcome]
     return content, content_type, status
 
 
@@ -118,16 +128,28 @@ def check_record(*, actor, item_id: int, data: CheckInput) -> EmbeddingCheck:
     if errors:
         raise ValidationError(errors)
     evidence_file = _evidence_file(actor=actor, data=data)
-    check = EmbeddingCheck(forum=data.forum, checked_on=data.checked_on, checked_by=actor, finding=data.finding,
-                           evidence=data.evidence.strip(), **_area_fields(data.area))
+    check = EmbeddingCheck(
+        forum=data.forum,
+        checked_on=data.checked_on,
+        checked_by=actor,
+        finding=data.finding,
+        evidence=data.evidence.strip(),
+        **_area_fields(data.area),
+    )
     if evidence_file is not None:
         content, content_type, status = evidence_file
-        check.evidence_name, check.evidence_content_type, check.evidence_scan = (data.file_name or "file")[-255:], content_type, status
+        check.evidence_name, check.evidence_content_type, check.evidence_scan = (
+            (data.file_name or "file")[-255:],
+            content_type,
+            status,
+        )
         check.evidence_size, check.evidence_sha256 = len(content), hashlib.sha256(content).hexdigest()
     with _file_kept_only_if_committed(check, evidence_file[0] if evidence_file else None):
         item = LearningItem.objects.select_for_update().get(pk=item_id)
         if not rules.has_perm("learning.record_check", actor, data.area):
-            raise NotAllowed("Only the Operational Assistant Director or Corporate Head of Profession of the area can record its checks.")
+            raise NotAllowed(
+                "Only the Operational Assistant Director or Corporate Head of Profession of the area can record its checks."
+            )
         if item.status != ItemStatus.PUBLISHED or item.rung not in CHECKABLE_RUNGS:
             raise WrongStage("The actions of this learning have not been agreed yet, so it cannot be checked in practice.")
         due = Recheck.objects.select_for_update().filter(item=item, done_by_check__isnull=True).first()
@@ -137,9 +159,18 @@ def check_record(*, actor, item_id: int, data: CheckInput) -> EmbeddingCheck:
             due.done_by_check = check
             due.save(update_fields=["done_by_check"])
         _climb(actor=actor, item=item, check=check)
-        audit_record(actor=actor, action="learning.check_record", obj=item, changes={
-            "check": check.pk, "forum": check.forum, "finding": check.finding, "recheck": check.is_recheck,
-            **({"file_sha256": check.evidence_sha256} if check.evidence_sha256 else {})})
+        audit_record(
+            actor=actor,
+            action="learning.check_record",
+            obj=item,
+            changes={
+                "check": check.pk,
+                "forum": check.forum,
+                "finding": check.finding,
+                "recheck": check.is_recheck,
+                **({"file_sha256": check.evidence_sha256} if check.evidence_sha256 else {}),
+            },
+        )
     return check
 
 
@@ -147,15 +178,29 @@ def _climb(*, actor, item: LearningItem, check: EmbeddingCheck) -> None:
     """What the finding does to the ladder (3.6, DESIGN.md "Learning Portal")."""
     where = f"{check.get_forum_display()}, {check.area}, {check.checked_on:%d %B %Y}"
     if check.finding == Finding.EMBEDDED and item.rung in (Rung.ACTIONS_AGREED, Rung.ACTIONS_DONE):
-        learning_item_move(item=item, to_rung=Rung.VERIFIED, actor=actor, text=f"Verified in practice: a check found the learning embedded ({where}).")
+        learning_item_move(
+            item=item,
+            to_rung=Rung.VERIFIED,
+            actor=actor,
+            text=f"Verified in practice: a check found the learning embedded ({where}).",
+        )
         _schedule_recheck(item=item, check=check)
     elif check.finding == Finding.EMBEDDED and item.rung == Rung.VERIFIED and check.is_recheck:
-        learning_item_move(item=item, to_rung=Rung.SUSTAINED, actor=actor, text=f"Sustained: the re-check found the learning still embedded ({where}).")
+        learning_item_move(
+            item=item,
+            to_rung=Rung.SUSTAINED,
+            actor=actor,
+            text=f"Sustained: the re-check found the learning still embedded ({where}).",
+        )
     elif check.finding == Finding.EMBEDDED:
         item_note(item=item, actor=actor, text=f"Check: embedded ({where}).")
     elif check.finding == Finding.NOT_EMBEDDED and item.rung in (Rung.VERIFIED, Rung.SUSTAINED):
-        learning_item_move(item=item, to_rung=Rung.ACTIONS_DONE, actor=actor,
-                           text=f"Moved back from '{item.get_rung_display()}': a re-check found the learning not embedded ({where}).")
+        learning_item_move(
+            item=item,
+            to_rung=Rung.ACTIONS_DONE,
+            actor=actor,
+            text=f"Moved back from '{item.get_rung_display()}': a re-check found the learning not embedded ({where}).",
+        )
     else:
         item_note(item=item, actor=actor, text=f"Check: {check.get_finding_display().lower()} ({where}).")
 
@@ -183,7 +228,9 @@ def progress_review_schedule(*, actor, item_id: int, due_date: date | None) -> P
     with transaction.atomic():
         item = LearningItem.objects.select_for_update().get(pk=item_id)
         if not rules.has_perm("learning.review_progress", actor, item):
-            raise NotAllowed("Only the person responsible for the learning, or their Assistant Director or Head of Profession, can schedule its reviews.")
+            raise NotAllowed(
+                "Only the person responsible for the learning, or their Assistant Director or Head of Profession, can schedule its reviews."
+            )
         if item.status != ItemStatus.PUBLISHED:
             raise WrongStage("Reviews of progress are scheduled for a published item that is not closed.")
         review = ProgressReview.objects.create(item=item, due_date=due_date, scheduled_by=actor)
@@ -208,7 +255,9 @@ def progress_review_record(*, actor, review_id: int, expected_version: int, held
         review = ProgressReview.objects.select_for_update().get(pk=review_id)
         item = LearningItem.objects.select_for_update().get(pk=review.item_id)
         if not rules.has_perm("learning.review_progress", actor, item):
-            raise NotAllowed("Only the person responsible for the learning, or their Assistant Director or Head of Profession, can record its reviews.")
+            raise NotAllowed(
+                "Only the person responsible for the learning, or their Assistant Director or Head of Profession, can record its reviews."
+            )
         if review.held_on is not None or review.version != expected_version:
             raise WrongStage("This review has been recorded already.")
         review.held_on, review.notes, review.recorded_by = held_on, notes, actor

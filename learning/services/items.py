@@ -77,17 +77,28 @@ def _require(actor, perm: str, obj, refused: str) -> None:
 
 
 def _event(item, *, actor, step, text="", from_rung="", changes=None) -> ItemEvent:
-    event = ItemEvent.objects.create(item=item, step=step, actor=actor, from_rung=from_rung or item.rung,
-                                     to_rung=item.rung, text=text)
-    audit_record(actor=actor, action=f"learning_item.{step}", obj=item,
-                 changes={"rung": [from_rung or item.rung, item.rung], **(changes or {})})
+    event = ItemEvent.objects.create(
+        item=item, step=step, actor=actor, from_rung=from_rung or item.rung, to_rung=item.rung, text=text
+    )
+    audit_record(
+        actor=actor,
+        action=f"learning_item.{step}",
+        obj=item,
+        changes={"rung": [from_rung or item.rung, item.rung], **(changes or {})},
+    )
     return event
 
 
 def _index(item: LearningItem) -> None:
     """Write the text search reads (learning.selectors.learning_items_search)."""
-    parts = [item.reference, item.title, item.origin.name, *(getattr(item, n) for n, _ in HEADINGS),
-             *(t.name for t in item.themes.all()), item.covered_by]
+    parts = [
+        item.reference,
+        item.title,
+        item.origin.name,
+        *(getattr(item, n) for n, _ in HEADINGS),
+        *(t.name for t in item.themes.all()),
+        item.covered_by,
+    ]
     item.search_document = "\n".join(p for p in parts if p)
     item.save(update_fields=["search_document"])
 
@@ -143,7 +154,9 @@ def _default_responsible(data: ItemData):
 def learning_item_create(*, actor, data: ItemData) -> LearningItem:
     """Record learning from any source (3.1) as a draft, at the first rung: identified."""
     with transaction.atomic():
-        _require(actor, "learning.create_item", None, "Only NIS reviewers, the leads, ADs and Heads of Profession record learning.")
+        _require(
+            actor, "learning.create_item", None, "Only NIS reviewers, the leads, ADs and Heads of Profession record learning."
+        )
         errors = _data_errors(data)
         if errors:
             raise ValidationError(errors)
@@ -190,8 +203,9 @@ def _publish_errors(item: LearningItem, *, confirmed: bool, all_weaker_reason: s
         errors["covered_by_guidance"] = "Say whether existing policy and practice guidance already covers the learning"
     elif not item.covered_by_guidance and not (all_weaker_reason or "").strip():
         # The three actions of 3.3-3.5 are all weaker ones (training, policy, a reminder).
-        errors["all_weaker_reason"] = ("Enter why weaker actions (training, policy and a cascade) are enough, "
-                                       "or add a stronger action once it is published")
+        errors["all_weaker_reason"] = (
+            "Enter why weaker actions (training, policy and a cascade) are enough, or add a stronger action once it is published"
+        )
     errors.update(item_identifier_errors(item))
     if not confirmed:
         errors["confirm_no_identifiers"] = "Confirm the learning holds no detail that identifies a child"
@@ -209,13 +223,19 @@ def _trigger_actions(item: LearningItem, *, actor) -> list[Action]:
     for kind, role, _ in TRIGGERED_ACTIONS:
         owners[kind] = people_with_role(role).order_by("pk").first()
         if owners[kind] is None:
-            raise WrongStage(f"There is no {Role(role).label} to own the {ActionKind(kind).label.lower()}: "
-                             "an administrator must give the role first.")
+            raise WrongStage(
+                f"There is no {Role(role).label} to own the {ActionKind(kind).label.lower()}: "
+                "an administrator must give the role first."
+            )
     today = timezone.localdate()
     created = []
     for kind, _, strength in TRIGGERED_ACTIONS:
-        requested = RequestedAction(description=f"{ActionKind(kind).label}: {item.reference} {item.title}",
-                                    owner=owners[kind], due_date=add_working_days(today, _action_days(kind)), kind=kind)
+        requested = RequestedAction(
+            description=f"{ActionKind(kind).label}: {item.reference} {item.title}",
+            owner=owners[kind],
+            due_date=add_working_days(today, _action_days(kind)),
+            kind=kind,
+        )
         action = action_create(actor=actor, requested=requested, learning_item=item)
         action.strength = strength
         action.save(update_fields=["strength"])
@@ -223,8 +243,9 @@ def _trigger_actions(item: LearningItem, *, actor) -> list[Action]:
     return created
 
 
-def learning_item_publish(*, actor, item_id: int, expected_version: int, confirm_no_identifiers: bool,
-                          all_weaker_reason: str = "") -> LearningItem:
+def learning_item_publish(
+    *, actor, item_id: int, expected_version: int, confirm_no_identifiers: bool, all_weaker_reason: str = ""
+) -> LearningItem:
     """Publish an item to the organisation (3.1), once every heading is written, no identifier of the SIN is
     left (and the author confirms none is), and, when not covered by existing guidance, with the three actions
     of 3.3-3.5 (3.2), created in this transaction: item at "actions agreed". Covered already: no new action,
@@ -244,16 +265,23 @@ def learning_item_publish(*, actor, item_id: int, expected_version: int, confirm
         item.identifiers_confirmed_by = actor
         item.version += 1
         item.save()
-        text = (f"Actions agreed: {', '.join(a.get_kind_display().lower() for a in created)}." if created
-                else f"Already covered by existing policy and practice guidance: {item.covered_by}")
+        text = (
+            f"Actions agreed: {', '.join(a.get_kind_display().lower() for a in created)}."
+            if created
+            else f"Already covered by existing policy and practice guidance: {item.covered_by}"
+        )
         _event(item, actor=actor, step=ItemStep.PUBLISH, from_rung=before, text=text)
-        notify(recipients=[item.responsible], subject=item, reason=Notification.Reason.INFO, exclude=actor,
-               message=f"Learning you answer for is published: {item.reference} {item.title}")
+        notify(
+            recipients=[item.responsible],
+            subject=item,
+            reason=Notification.Reason.INFO,
+            exclude=actor,
+            message=f"Learning you answer for is published: {item.reference} {item.title}",
+        )
         return item
 
 
-def learning_item_action_add(*, actor, item_id: int, expected_version: int, requested: RequestedAction,
-                             strength: str) -> Action:
+def learning_item_action_add(*, actor, item_id: int, expected_version: int, requested: RequestedAction, strength: str) -> Action:
     """A further action, added by the person responsible (3.2-3.5), rated by its strength."""
     with transaction.atomic():
         item = _lock(item_id, expected_version)
@@ -280,8 +308,13 @@ def _move(item: LearningItem, *, to_rung: str, actor, text: str) -> None:
     item.save(update_fields=["rung", "rung_changed_at", "version", "updated_at"])
     _event(item, actor=actor, step=ItemStep.MOVE, from_rung=before, text=text)
     direction = "up to" if RUNG_ORDER[to_rung] > RUNG_ORDER[before] else "back to"
-    notify(recipients=[item.responsible], subject=item, reason=Notification.Reason.INFO, exclude=actor,
-           message=f"{item.reference} moved {direction} '{Rung(to_rung).label}': {text[:150]}")
+    notify(
+        recipients=[item.responsible],
+        subject=item,
+        reason=Notification.Reason.INFO,
+        exclude=actor,
+        message=f"{item.reference} moved {direction} '{Rung(to_rung).label}': {text[:150]}",
+    )
 
 
 def learning_item_move(*, item: LearningItem, to_rung: str, actor, text: str) -> LearningItem:
@@ -323,8 +356,9 @@ def learning_item_close(*, actor, item_id: int, expected_version: int, rationale
         _require(actor, "learning.close_item", item, "Only the person responsible for the item can close it.")
         rationale = (rationale or "").strip()
         if item.rung != Rung.SUSTAINED and not rationale:
-            raise ValidationError({"rationale": f"Enter why the item closes at '{item.get_rung_display()}', "
-                                                "before the learning is sustained"})
+            raise ValidationError(
+                {"rationale": f"Enter why the item closes at '{item.get_rung_display()}', before the learning is sustained"}
+            )
         if item.rung == Rung.SUSTAINED and not item.impact_on_practice.strip():
             raise ValidationError({"rationale": "Write the impact of learning on practice and evidence of this before closing"})
         item.status = ItemStatus.CLOSED
@@ -337,8 +371,14 @@ def learning_item_close(*, actor, item_id: int, expected_version: int, rationale
 
 def themes_for_incident(incident) -> list:
     """The themes an administrator mapped the SIN's criteria to (CriterionTheme)."""
-    return list({link.theme for link in CriterionTheme.objects.filter(
-        criterion__in=incident.criteria.all(), theme__active=True).select_related("theme")})
+    return list(
+        {
+            link.theme
+            for link in CriterionTheme.objects.filter(criterion__in=incident.criteria.all(), theme__active=True).select_related(
+                "theme"
+            )
+        }
+    )
 
 
 def _carried_text(incident) -> dict[str, str]:
@@ -354,8 +394,10 @@ def _carried_text(incident) -> dict[str, str]:
         "impact_on_child": incident.what_happened,
         "what_cafcass_did": join(incident.cafcass_involvement, signed and signed.analysis_of_practice),
         "learning_identified": join(signed and signed.learning_identified, incident.learning_identified),
-        "how_addressed": join(incident.immediate_actions, signed and f"Recommendations: {signed.recommendations}"
-                              if signed and signed.recommendations else ""),
+        "how_addressed": join(
+            incident.immediate_actions,
+            signed and f"Recommendations: {signed.recommendations}" if signed and signed.recommendations else "",
+        ),
         "impact_on_practice": "",
     }
 
@@ -374,31 +416,61 @@ def learning_item_carry(*, actor, incident_id: int, action_ids: list[int] | None
         incident = incidents_visible_to(actor).select_for_update().filter(pk=incident_id).first()
         if incident is None:
             raise NotAllowed("You cannot carry the learning of this incident.")
-        _require(actor, "learning.carry_incident", incident, "Only the incident's Assistant Director or Head of Profession carries its learning.")
+        _require(
+            actor,
+            "learning.carry_incident",
+            incident,
+            "Only the incident's Assistant Director or Head of Profession carries its learning.",
+        )
         if incident.stage not in ACTION_STAGES:
             raise WrongStage("Learning is carried once Core CMT has been alerted and until the incident is closed.")
         existing = incident.learning_items.first()
         if existing is not None:
             raise WrongStage(f"The learning of this incident is carried already: {existing.reference}.")
-        origin = LearningOrigin.objects.filter(code="serious-incident").first() or LearningOrigin.objects.filter(source="A").first()
-        item = LearningItem(author=actor, incident=incident, origin=origin, title=incident.title or incident.display_reference,
-                            service_area=incident.service_area, function=incident.function,
-                            responsible=actor if (incident.service_area_id or incident.function_id) else None,
-                            **_carried_text(incident))
+        origin = (
+            LearningOrigin.objects.filter(code="serious-incident").first() or LearningOrigin.objects.filter(source="A").first()
+        )
+        item = LearningItem(
+            author=actor,
+            incident=incident,
+            origin=origin,
+            title=incident.title or incident.display_reference,
+            service_area=incident.service_area,
+            function=incident.function,
+            responsible=actor if (incident.service_area_id or incident.function_id) else None,
+            **_carried_text(incident),
+        )
         item.save()
         item.themes.set(themes_for_incident(incident))
         _index(item)
         _event(item, actor=actor, step=ItemStep.CARRY, text=f"Carried from {incident.display_reference}.")
-        actions = incident.actions.select_for_update().filter(pk__in=action_ids or []).exclude(status__in=FINISHED_ACTION_STATUSES)
+        actions = (
+            incident.actions.select_for_update().filter(pk__in=action_ids or []).exclude(status__in=FINISHED_ACTION_STATUSES)
+        )
         for action in actions:
             before = action.status
             action.status, action.carried_to, action.completed_at = ActionStatus.CARRIED, item, timezone.now()
             action.version += 1
             action.save()
-            subject_module(action).recorded(actor=actor, action=action, text=f"{action.description[:100]}: carried into the Learning Portal ({item.reference})")
-            audit_record(actor=actor, action="action.update", obj=action, changes={"status": [before, action.status], "carried_to": item.pk})
+            subject_module(action).recorded(
+                actor=actor,
+                action=action,
+                text=f"{action.description[:100]}: carried into the Learning Portal ({item.reference})",
+            )
+            audit_record(
+                actor=actor,
+                action="action.update",
+                obj=action,
+                changes={"status": [before, action.status], "carried_to": item.pk},
+            )
         incident.refresh_from_db(fields=["version", "stage"])
-        IncidentEvent.objects.create(incident=incident, step=Step.LEARNING_RECORD, actor=actor, from_stage=incident.stage,
-                                     to_stage=incident.stage, text=f"Learning carried into the Learning Portal: {item.reference}.")
+        IncidentEvent.objects.create(
+            incident=incident,
+            step=Step.LEARNING_RECORD,
+            actor=actor,
+            from_stage=incident.stage,
+            to_stage=incident.stage,
+            text=f"Learning carried into the Learning Portal: {item.reference}.",
+        )
         Incident.objects.filter(pk=incident.pk).update(version=incident.version + 1)
         return item

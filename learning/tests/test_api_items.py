@@ -23,28 +23,46 @@ def api(user):
 
 def test_record_publish_add_an_action_and_close_through_the_api(org):
     nis, ad = org.people[Role.NIS_REVIEWER], org.people[Role.ASSISTANT_DIRECTOR]
-    body = {"title": "Seeing children alone", "origin": "judgement", "impact_on_child": "I.", "what_cafcass_did": "W.",
-            "learning_identified": "L.", "how_addressed": "H.", "service_area": org.area.pk, "themes": ["voice-of-the-child"],
-            "covered_by_guidance": False}
+    body = {
+        "title": "Seeing children alone",
+        "origin": "judgement",
+        "impact_on_child": "I.",
+        "what_cafcass_did": "W.",
+        "learning_identified": "L.",
+        "how_addressed": "H.",
+        "service_area": org.area.pk,
+        "themes": ["voice-of-the-child"],
+        "covered_by_guidance": False,
+    }
     created = api(nis).post("/api/learning/", body, format="json")
     assert created.status_code == 201, created.json()
     pk, version = created.json()["id"], created.json()["version"]
     refused = api(nis).post(f"/api/learning/{pk}/publish/", {"version": version, "confirm_no_identifiers": False}, format="json")
     assert refused.status_code == 400 and set(refused.json()) >= {"confirm_no_identifiers", "all_weaker_reason"}
     assert api(org.people[Role.PRACTITIONER]).get(f"/api/learning/{pk}/").status_code == 404  # a draft
-    published = api(nis).post(f"/api/learning/{pk}/publish/", {"version": version, "confirm_no_identifiers": True,
-                                                               "all_weaker_reason": "Training first."}, format="json")
+    published = api(nis).post(
+        f"/api/learning/{pk}/publish/",
+        {"version": version, "confirm_no_identifiers": True, "all_weaker_reason": "Training first."},
+        format="json",
+    )
     assert published.status_code == 200 and len(published.json()["actions"]) == 3
     assert api(org.people[Role.PRACTITIONER]).get(f"/api/learning/{pk}/").status_code == 200
     version = published.json()["version"]
-    past = {"version": version, "description": "A checklist", "owner": org.people[Role.LOCAL_MANAGER].pk,
-            "due_date": str(timezone.localdate() - timedelta(days=1)), "strength": "intermediate"}
+    past = {
+        "version": version,
+        "description": "A checklist",
+        "owner": org.people[Role.LOCAL_MANAGER].pk,
+        "due_date": str(timezone.localdate() - timedelta(days=1)),
+        "strength": "intermediate",
+    }
     assert api(org.people[Role.LEARNING_LEAD]).post(f"/api/learning/{pk}/actions/", past, format="json").status_code == 403
     answer = api(ad).post(f"/api/learning/{pk}/actions/", past, format="json")
     assert answer.status_code == 400 and "due_date" in answer.json()
     closing = api(ad).post(f"/api/learning/{pk}/close/", {"version": version, "rationale": ""}, format="json")
     assert closing.status_code == 400 and "rationale" in closing.json()
-    assert api(ad).post(f"/api/learning/{pk}/close/", {"version": version - 1, "rationale": "x"}, format="json").status_code == 409
+    assert (
+        api(ad).post(f"/api/learning/{pk}/close/", {"version": version - 1, "rationale": "x"}, format="json").status_code == 409
+    )
 
 
 def test_carry_through_the_api_and_the_identifier_refusal(org):
@@ -58,7 +76,10 @@ def test_carry_through_the_api_and_the_identifier_refusal(org):
     body = {"version": item.version, "confirm_no_identifiers": True, "all_weaker_reason": "x"}
     refused = api(ad).post(f"/api/learning/{item.pk}/publish/", body, format="json")
     assert refused.status_code == 400 and "K.L." in refused.json()["learning_identified"][0]
-    assert api(org.people[Role.LOCAL_MANAGER]).post(f"/api/incidents/{incident.pk}/carry-learning/", {}, format="json").status_code == 403
+    assert (
+        api(org.people[Role.LOCAL_MANAGER]).post(f"/api/incidents/{incident.pk}/carry-learning/", {}, format="json").status_code
+        == 403
+    )
 
 
 def test_the_list_filters_by_rung_through_the_api(org):

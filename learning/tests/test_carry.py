@@ -18,11 +18,19 @@ pytestmark = pytest.mark.django_db
 def test_the_ad_carries_the_learning_in_one_step(org):
     p = org.people
     incident = incident_at(org, Stage.ACTIONS, data=case_form(children="K.L., 14", criteria=["child_seriously_harmed"]))
-    carried = incident_services.action_add(actor=p[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                           expected_version=incident.version, action=requested_action(p[Role.LOCAL_MANAGER]))
+    carried = incident_services.action_add(
+        actor=p[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        action=requested_action(p[Role.LOCAL_MANAGER]),
+    )
     incident.refresh_from_db()
-    kept = incident_services.action_add(actor=p[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                        expected_version=incident.version, action=requested_action(p[Role.LOCAL_MANAGER], description="Local"))
+    kept = incident_services.action_add(
+        actor=p[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        action=requested_action(p[Role.LOCAL_MANAGER], description="Local"),
+    )
     item = services.learning_item_carry(actor=p[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, action_ids=[carried.pk])
     assert (item.source, item.status, item.rung, item.incident) == ("A", ItemStatus.DRAFT, Rung.IDENTIFIED, incident)
     assert CR1_VALUES["learning_identified"] in item.learning_identified
@@ -56,10 +64,12 @@ def test_a_draft_sin_has_no_learning_to_carry(org):
 def test_closure_with_an_action_carried_asks_for_the_learning_item(org):
     p, ad = org.people, org.people[Role.ASSISTANT_DIRECTOR]
     incident = incident_at(org, Stage.ACTIONS)
-    action = incident_services.action_add(actor=ad, incident_id=incident.pk, expected_version=incident.version,
-                                          action=requested_action(p[Role.LEARNING_LEAD]))
-    incident_services.action_update(actor=ad, action_id=action.pk, expected_version=action.version,
-                                    status=ActionStatus.CARRIED, evidence="")
+    action = incident_services.action_add(
+        actor=ad, incident_id=incident.pk, expected_version=incident.version, action=requested_action(p[Role.LEARNING_LEAD])
+    )
+    incident_services.action_update(
+        actor=ad, action_id=action.pk, expected_version=action.version, status=ActionStatus.CARRIED, evidence=""
+    )
     incident.refresh_from_db()
     assert any("Carry the learning into the Learning Portal" in r for r in incident_services.closure_blockers(incident))
     services.learning_item_carry(actor=ad, incident_id=incident.pk)

@@ -21,7 +21,9 @@ def test_alerts_are_listed_and_acknowledged_once_through_the_api(client, org):
     item = published_item(org)
     lead, lm = org.people[Role.LEARNING_LEAD], org.people[Role.LOCAL_MANAGER]
     services.cascade_decide(actor=lead, item_id=item.pk, methods=[CascadeMethod.LEGAL_ALERT])
-    alert = services.staff_alert_send(actor=lead, item_id=item.pk, kind=CascadeMethod.LEGAL_ALERT, title="A judgment", text="Read it.")
+    alert = services.staff_alert_send(
+        actor=lead, item_id=item.pk, kind=CascadeMethod.LEGAL_ALERT, title="A judgment", text="Read it."
+    )
     sign_in(client, lm)
     listed = client.get(reverse("api-learning-alerts")).json()
     assert [row["id"] for row in listed["results"]] == [alert.pk]
@@ -43,14 +45,22 @@ def test_the_cascade_is_agreed_and_a_check_refused_without_evidence_through_the_
     item = published_item(org)
     sign_in(client, org.people[Role.LEARNING_LEAD])
     url = reverse("api-learning-cascade", args=[item.pk])
-    assert client.post(url, {"methods": []}, content_type="application/json").json() == {"methods": ["Select at least one method of cascading the learning"]}
+    assert client.post(url, {"methods": []}, content_type="application/json").json() == {
+        "methods": ["Select at least one method of cascading the learning"]
+    }
     response = client.post(url, {"methods": [CascadeMethod.MONTHLY_CASCADE]}, content_type="application/json")
     assert response.status_code == 201 and response.json()["teams"] == 2
     assert client.post(url, {"methods": [CascadeMethod.LD_BULLETIN]}, content_type="application/json").status_code == 409
     client.logout()
     sign_in(client, org.people[Role.ASSISTANT_DIRECTOR])
     checks = reverse("api-learning-checks", args=[item.pk])
-    data = {"forum": "aqr", "area": area_key(org.area), "checked_on": timezone.localdate().isoformat(), "finding": "embedded", "evidence": ""}
+    data = {
+        "forum": "aqr",
+        "area": area_key(org.area),
+        "checked_on": timezone.localdate().isoformat(),
+        "finding": "embedded",
+        "evidence": "",
+    }
     response = client.post(checks, data, content_type="application/json")
     assert response.status_code == 400 and response.json() == {"evidence": ["Enter the evidence for the finding"]}
     assert client.post(checks, {**data, "evidence": "Audits."}, content_type="application/json").status_code == 201

@@ -62,8 +62,18 @@ def _posts(org, item, alert):
         ("learning:cascade_sam", [item.pk], {"service_area": org.area.pk, **_date("meeting_date", TODAY)}, {ad}),
         ("learning:cascade_team", [item.pk], {"team": org.team.pk, **_date("meeting_date", TODAY)}, {lm}),
         ("learning:staff_alert_send", [item.pk], {"kind": M.LEGAL_ALERT, "title": "T", "text": "T"}, {ll}),
-        ("learning:check_record", [item.pk], {"forum": Forum.AQR, "area": area_key(org.area), "finding": Finding.EMBEDDED,
-                                              "evidence": "E", **_date("checked_on", TODAY)}, {ad}),
+        (
+            "learning:check_record",
+            [item.pk],
+            {
+                "forum": Forum.AQR,
+                "area": area_key(org.area),
+                "finding": Finding.EMBEDDED,
+                "evidence": "E",
+                **_date("checked_on", TODAY),
+            },
+            {ad},
+        ),
         ("learning:progress_review_schedule", [item.pk], _date("due_date", TODAY + timedelta(days=9)), {ad}),
     ]
 
@@ -71,33 +81,67 @@ def _posts(org, item, alert):
 @pytest.mark.parametrize("who", EVERYONE, ids=str)
 def test_every_post_refuses_the_wrong_people_and_changes_nothing(client, org, item, who):
     _decided(org, item, M.MONTHLY_CASCADE, M.KNOWLEDGE_ALERT, M.LEGAL_ALERT)
-    alert = cascade_services.staff_alert_send(actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, kind=M.KNOWLEDGE_ALERT, title="A", text="B")
+    alert = cascade_services.staff_alert_send(
+        actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, kind=M.KNOWLEDGE_ALERT, title="A", text="B"
+    )
     user = _person(org, who)
     _as(client, user)
     for name, args, data, allowed in _posts(org, item, alert):
         if who in allowed:
             continue
-        before = (TeamMeeting.objects.count(), StaffAlert.objects.count(), EmbeddingCheck.objects.count(), item.progress_reviews.count())
+        before = (
+            TeamMeeting.objects.count(),
+            StaffAlert.objects.count(),
+            EmbeddingCheck.objects.count(),
+            item.progress_reviews.count(),
+        )
         response = client.post(reverse(name, args=args), data)
         # 403/404; or, for a place they do not hold (another area's AD, another team's manager), the form's own
         # refusal beside the field: the place asked for is not among those it offers them.
-        refused = response.status_code in (403, 404) or (response.status_code == 200 and "There is a problem" in response.content.decode())
+        refused = response.status_code in (403, 404) or (
+            response.status_code == 200 and "There is a problem" in response.content.decode()
+        )
         assert refused, (name, who, response.status_code)
-        assert before == (TeamMeeting.objects.count(), StaffAlert.objects.count(), EmbeddingCheck.objects.count(), item.progress_reviews.count())
+        assert before == (
+            TeamMeeting.objects.count(),
+            StaffAlert.objects.count(),
+            EmbeddingCheck.objects.count(),
+            item.progress_reviews.count(),
+        )
 
 
 def test_the_right_people_take_each_step_through_the_pages(client, org, item):
     ll, ad, lm = (org.people[r] for r in (Role.LEARNING_LEAD, Role.ASSISTANT_DIRECTOR, Role.LOCAL_MANAGER))
     _as(client, ll)
-    response = client.post(reverse("learning:cascade_decide", args=[item.pk]), {"methods": [M.MONTHLY_CASCADE, M.KNOWLEDGE_ALERT]})
+    response = client.post(
+        reverse("learning:cascade_decide", args=[item.pk]), {"methods": [M.MONTHLY_CASCADE, M.KNOWLEDGE_ALERT]}
+    )
     assert response.status_code == 302
-    assert client.post(reverse("learning:cascade_omt", args=[item.pk]), _date("omt_date", TODAY - timedelta(days=2))).status_code == 302
-    assert client.post(reverse("learning:staff_alert_send", args=[item.pk]),
-                       {"kind": M.KNOWLEDGE_ALERT, "title": "Check the finding", "text": "Read the finding first."}).status_code == 302
+    assert (
+        client.post(reverse("learning:cascade_omt", args=[item.pk]), _date("omt_date", TODAY - timedelta(days=2))).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            reverse("learning:staff_alert_send", args=[item.pk]),
+            {"kind": M.KNOWLEDGE_ALERT, "title": "Check the finding", "text": "Read the finding first."},
+        ).status_code
+        == 302
+    )
     _as(client, ad)
-    assert client.post(reverse("learning:cascade_sam", args=[item.pk]), {"service_area": org.area.pk, **_date("meeting_date", TODAY)}).status_code == 302
+    assert (
+        client.post(
+            reverse("learning:cascade_sam", args=[item.pk]), {"service_area": org.area.pk, **_date("meeting_date", TODAY)}
+        ).status_code
+        == 302
+    )
     _as(client, lm)
-    assert client.post(reverse("learning:cascade_team", args=[item.pk]), {"team": org.team.pk, **_date("meeting_date", TODAY)}).status_code == 302
+    assert (
+        client.post(
+            reverse("learning:cascade_team", args=[item.pk]), {"team": org.team.pk, **_date("meeting_date", TODAY)}
+        ).status_code
+        == 302
+    )
     page = client.get(reverse("learning:cascade", args=[item.pk])).content.decode()
     assert "1 of 2 teams confirmed" in page
     alert = StaffAlert.objects.get()
@@ -107,7 +151,13 @@ def test_the_right_people_take_each_step_through_the_pages(client, org, item):
 
 def test_a_check_without_evidence_is_said_beside_the_field_and_what_was_typed_is_kept(client, org, item):
     _as(client, org.people[Role.ASSISTANT_DIRECTOR])
-    data = {"forum": Forum.AQR, "area": area_key(org.area), "finding": Finding.EMBEDDED, "evidence": "", **_date("checked_on", TODAY)}
+    data = {
+        "forum": Forum.AQR,
+        "area": area_key(org.area),
+        "finding": Finding.EMBEDDED,
+        "evidence": "",
+        **_date("checked_on", TODAY),
+    }
     response = client.post(reverse("learning:check_record", args=[item.pk]), data)
     page = response.content.decode()
     assert response.status_code == 200 and "Enter the evidence for the finding" in page
@@ -127,7 +177,9 @@ def test_a_team_meeting_confirmed_twice_is_said_beside_the_team(client, org, ite
 
 def test_an_acknowledgement_by_someone_the_alert_did_not_go_to_is_refused_clearly(client, org, item):
     _decided(org, item, M.KNOWLEDGE_ALERT)
-    alert = cascade_services.staff_alert_send(actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, kind=M.KNOWLEDGE_ALERT, title="A", text="B")
+    alert = cascade_services.staff_alert_send(
+        actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, kind=M.KNOWLEDGE_ALERT, title="A", text="B"
+    )
     AlertRecipient.objects.filter(alert=alert, person=org.people[Role.CEO]).delete()  # joined after it was sent
     _as(client, org.people[Role.CEO])
     response = client.post(reverse("learning:staff_alert_acknowledge", args=[alert.pk]))
@@ -136,7 +188,9 @@ def test_an_acknowledgement_by_someone_the_alert_did_not_go_to_is_refused_clearl
 
 def test_the_lead_sees_who_has_and_has_not_acknowledged(client, org, item):
     _decided(org, item, M.KNOWLEDGE_ALERT)
-    alert = cascade_services.staff_alert_send(actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, kind=M.KNOWLEDGE_ALERT, title="A", text="B")
+    alert = cascade_services.staff_alert_send(
+        actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, kind=M.KNOWLEDGE_ALERT, title="A", text="B"
+    )
     lm = org.people[Role.LOCAL_MANAGER]
     cascade_services.staff_alert_acknowledge(actor=lm, alert_id=alert.pk)
     _as(client, org.people[Role.LEARNING_LEAD])
@@ -177,8 +231,17 @@ def _more(org, item, n, start):
         cascade_services.cascade_team_confirm(actor=manager, item_id=item.pk, team=team, meeting_date=TODAY)
     for extra in range(start, start + n):
         other = published_item(org, title=f"Learning {extra}", rung=Rung.ACTIONS_DONE)
-        check_services.check_record(actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=other.pk, data=check_services.CheckInput(
-            forum=Forum.AQR, area=org.area, checked_on=TODAY - timedelta(days=200), finding=Finding.EMBEDDED, evidence="Audits."))
+        check_services.check_record(
+            actor=org.people[Role.ASSISTANT_DIRECTOR],
+            item_id=other.pk,
+            data=check_services.CheckInput(
+                forum=Forum.AQR,
+                area=org.area,
+                checked_on=TODAY - timedelta(days=200),
+                finding=Finding.EMBEDDED,
+                evidence="Audits.",
+            ),
+        )
         check_services.progress_review_schedule(actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=other.pk, due_date=TODAY)
 
 
@@ -213,6 +276,7 @@ def test_query_counts_are_pinned_and_do_not_grow(client, org, item):
     few = _counts(client, pages)
     assert all(count <= most for count, (_, _, most) in zip(few, pages, strict=True)), few
     _more(org, item, 5, 1)
-    AlertRecipient.objects.bulk_create([AlertRecipient(alert=alert, person=p) for p in
-                                        org.nobody.__class__.objects.exclude(staff_alerts_received__alert=alert)])
+    AlertRecipient.objects.bulk_create(
+        [AlertRecipient(alert=alert, person=p) for p in org.nobody.__class__.objects.exclude(staff_alerts_received__alert=alert)]
+    )
     assert _counts(client, pages) == few

@@ -29,14 +29,18 @@ def item(org):
 
 
 def _decide(org, item, *methods):
-    return services.cascade_decide(actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, methods=list(methods), rationale="Reaches everyone.")
+    return services.cascade_decide(
+        actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, methods=list(methods), rationale="Reaches everyone."
+    )
 
 
 def test_the_cascade_actions_owner_agrees_one_or_more_methods_and_the_action_is_done(org, item):
     decision = _decide(org, item, M.MONTHLY_CASCADE, M.KNOWLEDGE_ALERT, M.SI_BULLETIN)
     assert decision.method_labels == [
-        "The monthly cascade from OMT to SAM to team meeting", "An all user 'knowledge alert'",
-        "Inclusion in the quarterly Serious Incident bulletin"]
+        "The monthly cascade from OMT to SAM to team meeting",
+        "An all user 'knowledge alert'",
+        "Inclusion in the quarterly Serious Incident bulletin",
+    ]
     action = item.actions.get(kind=ActionKind.CASCADE)
     assert action.status == ActionStatus.DONE and "knowledge alert" in action.evidence
     assert list(BulletinEntry.objects.filter(item=item).values_list("bulletin", "status")) == [(M.SI_BULLETIN, "queued")]
@@ -46,8 +50,12 @@ def test_the_cascade_actions_owner_agrees_one_or_more_methods_and_the_action_is_
 
 def test_the_words_of_3_5_are_the_choices():
     assert [label for _, label in CascadeMethod.choices] == [
-        "The monthly cascade from OMT to SAM to team meeting", "An all user 'knowledge alert'", "An all user 'legal alert'",
-        "Inclusion in the monthly Learning and Development bulletin", "Inclusion in the quarterly Serious Incident bulletin"]
+        "The monthly cascade from OMT to SAM to team meeting",
+        "An all user 'knowledge alert'",
+        "An all user 'legal alert'",
+        "Inclusion in the monthly Learning and Development bulletin",
+        "Inclusion in the quarterly Serious Incident bulletin",
+    ]
 
 
 def test_a_decision_needs_a_method_and_is_taken_once(org, item):
@@ -93,7 +101,9 @@ def test_each_level_refuses_the_wrong_person_and_a_second_record(org, item):
         services.cascade_omt_record(actor=lead, item_id=item.pk, omt_date=TODAY)
     assert "omt_date" in error.value.message_dict
     with pytest.raises(NotAllowed):  # another area's AD
-        services.cascade_sam_record(actor=org.other[Role.ASSISTANT_DIRECTOR], item_id=item.pk, service_area=org.area, meeting_date=TODAY)
+        services.cascade_sam_record(
+            actor=org.other[Role.ASSISTANT_DIRECTOR], item_id=item.pk, service_area=org.area, meeting_date=TODAY
+        )
     with pytest.raises(NotAllowed):  # another team's manager
         services.cascade_team_confirm(actor=org.other[Role.LOCAL_MANAGER], item_id=item.pk, team=org.team, meeting_date=TODAY)
     services.cascade_team_confirm(actor=lm, item_id=item.pk, team=org.team, meeting_date=TODAY)
@@ -127,8 +137,13 @@ def test_no_level_is_recorded_unless_the_monthly_cascade_was_chosen(org, item):
 
 
 def _send(org, item, kind=M.KNOWLEDGE_ALERT):
-    return services.staff_alert_send(actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, kind=kind,
-                                     title="Checking contact after a finding", text="Before recommending contact, check the finding.")
+    return services.staff_alert_send(
+        actor=org.people[Role.LEARNING_LEAD],
+        item_id=item.pk,
+        kind=kind,
+        title="Checking contact after a finding",
+        text="Before recommending contact, check the finding.",
+    )
 
 
 def test_a_knowledge_alert_goes_to_every_active_member_of_staff_in_app_and_by_email(org, item):
@@ -159,7 +174,9 @@ def test_an_alert_is_sent_only_when_the_cascade_chose_it_and_only_once(org, item
         _send(org, item)
     assert "sent already" in error.value.message_dict["kind"][0]
     with pytest.raises(NotAllowed):
-        services.staff_alert_send(actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=item.pk, kind=M.LEGAL_ALERT, title="t", text="t")
+        services.staff_alert_send(
+            actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=item.pk, kind=M.LEGAL_ALERT, title="t", text="t"
+        )
     with pytest.raises(ValidationError) as error:
         services.staff_alert_send(actor=org.people[Role.LEARNING_LEAD], item_id=item.pk, kind=M.LEGAL_ALERT, title=" ", text="")
     assert set(error.value.message_dict) == {"title", "text"}
@@ -173,7 +190,10 @@ def test_each_person_acknowledges_once_and_a_stranger_is_refused(org, item):
     assert services.staff_alert_acknowledge(actor=lm, alert_id=alert.pk) is True
     assert services.staff_alert_acknowledge(actor=lm, alert_id=alert.pk) is False
     acknowledged = AlertRecipient.objects.filter(alert=alert, acknowledged_at__isnull=False)
-    assert set(acknowledged.values_list("person__username", flat=True)) == {"learning_lead", lm.username}  # the sender read it as sent
+    assert set(acknowledged.values_list("person__username", flat=True)) == {
+        "learning_lead",
+        lm.username,
+    }  # the sender read it as sent
     assert Notification.objects.get(staff_alert=alert, recipient=lm).read_at is not None
     with pytest.raises(NotAllowed):  # a Board member: the alert did not go to them
         services.staff_alert_acknowledge(actor=org.people[Role.BOARD_MEMBER], alert_id=alert.pk)

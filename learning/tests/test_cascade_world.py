@@ -20,13 +20,27 @@ HEADINGS = {
 def published_item(org, *, title="Contact arrangements after a finding of domestic abuse", rung=Rung.ACTIONS_AGREED):
     """A published item of the North East (Org's area), its AD responsible, at `rung` (IDENTIFIED: a draft)."""
     ad = org.people[Role.ASSISTANT_DIRECTOR]
-    item = items.learning_item_create(actor=ad, data=items.ItemData(
-        title=title, origin=LearningOrigin.objects.get(code="judgement"), headings=dict(HEADINGS), service_area=org.area,
-        responsible=ad, themes=[Theme.objects.get(code="voice-of-the-child")], covered_by_guidance=False))
+    item = items.learning_item_create(
+        actor=ad,
+        data=items.ItemData(
+            title=title,
+            origin=LearningOrigin.objects.get(code="judgement"),
+            headings=dict(HEADINGS),
+            service_area=org.area,
+            responsible=ad,
+            themes=[Theme.objects.get(code="voice-of-the-child")],
+            covered_by_guidance=False,
+        ),
+    )
     if rung == Rung.IDENTIFIED:
         return item
-    item = items.learning_item_publish(actor=ad, item_id=item.pk, expected_version=item.version, confirm_no_identifiers=True,
-                                       all_weaker_reason="Training and guidance reach every team first.")
+    item = items.learning_item_publish(
+        actor=ad,
+        item_id=item.pk,
+        expected_version=item.version,
+        confirm_no_identifiers=True,
+        all_weaker_reason="Training and guidance reach every team first.",
+    )
     if rung != item.rung:
         items.learning_item_move(item=item, to_rung=rung, actor=ad, text="Set up for the test.")
     item.refresh_from_db()
@@ -46,8 +60,14 @@ def published_item_set_up(org, *, title="Learning pressed at once"):
     item.status, item.rung = ItemStatus.PUBLISHED, Rung.ACTIONS_AGREED
     item.save()
     lead, due = org.people[Role.LEARNING_LEAD], timezone.localdate()
-    Action.objects.create(learning_item=item, kind=ActionKind.CASCADE, description="Cascade", owner=lead, due_date=due,
-                          created_by=org.people[Role.ASSISTANT_DIRECTOR])
+    Action.objects.create(
+        learning_item=item,
+        kind=ActionKind.CASCADE,
+        description="Cascade",
+        owner=lead,
+        due_date=due,
+        created_by=org.people[Role.ASSISTANT_DIRECTOR],
+    )
     return item
 
 

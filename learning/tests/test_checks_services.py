@@ -33,8 +33,12 @@ def item(org):
     return published_item(org, rung=Rung.ACTIONS_DONE)
 
 
-def _check(org, item, finding=Finding.EMBEDDED, *, on=None, actor=None, forum=Forum.AQR, evidence="Ten case audits show it.", **extra):
-    data = services.CheckInput(forum=forum, area=extra.pop("area", org.area), checked_on=on or TODAY, finding=finding, evidence=evidence, **extra)
+def _check(
+    org, item, finding=Finding.EMBEDDED, *, on=None, actor=None, forum=Forum.AQR, evidence="Ten case audits show it.", **extra
+):
+    data = services.CheckInput(
+        forum=forum, area=extra.pop("area", org.area), checked_on=on or TODAY, finding=finding, evidence=evidence, **extra
+    )
     return services.check_record(actor=actor or org.people[Role.ASSISTANT_DIRECTOR], item_id=item.pk, data=data)
 
 
@@ -44,7 +48,11 @@ def _rung(item):
 
 
 def test_forums_and_findings_are_the_words_of_3_6():
-    assert [label for _, label in Forum.choices] == ["AQRs", "Performance Boards", "other Quality Assurance or relevant audit activity"]
+    assert [label for _, label in Forum.choices] == [
+        "AQRs",
+        "Performance Boards",
+        "other Quality Assurance or relevant audit activity",
+    ]
     assert [label for _, label in Finding.choices] == ["Embedded", "Partly embedded", "Not embedded", "Not applicable"]
 
 
@@ -100,8 +108,11 @@ def test_a_check_without_evidence_is_refused_beside_the_field_and_nothing_is_sav
         _check(org, item, evidence="   ")
     assert error.value.message_dict == {"evidence": ["Enter the evidence for the finding"]}
     with pytest.raises(ValidationError) as error:
-        services.check_record(actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=item.pk, data=services.CheckInput(
-            forum="gossip", area=None, checked_on=TODAY + timedelta(days=1), finding="", evidence=""))
+        services.check_record(
+            actor=org.people[Role.ASSISTANT_DIRECTOR],
+            item_id=item.pk,
+            data=services.CheckInput(forum="gossip", area=None, checked_on=TODAY + timedelta(days=1), finding="", evidence=""),
+        )
     assert set(error.value.message_dict) == {"forum", "area", "checked_on", "finding", "evidence"}
     assert not EmbeddingCheck.objects.exists() and _rung(item) == Rung.ACTIONS_DONE
 
@@ -150,9 +161,13 @@ def test_progress_reviews_are_scheduled_and_recorded(org, item):
     with pytest.raises(ValidationError) as error:
         services.progress_review_record(actor=ad, review_id=review.pk, expected_version=review.version, held_on=None, notes="")
     assert set(error.value.message_dict) == {"held_on", "notes"}
-    services.progress_review_record(actor=ad, review_id=review.pk, expected_version=review.version, held_on=TODAY, notes="On track.")
+    services.progress_review_record(
+        actor=ad, review_id=review.pk, expected_version=review.version, held_on=TODAY, notes="On track."
+    )
     with pytest.raises(WrongStage):
-        services.progress_review_record(actor=ad, review_id=review.pk, expected_version=review.version, held_on=TODAY, notes="Again.")
+        services.progress_review_record(
+            actor=ad, review_id=review.pk, expected_version=review.version, held_on=TODAY, notes="Again."
+        )
     assert ProgressReview.objects.get().notes == "On track."
 
 

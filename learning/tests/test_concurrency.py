@@ -85,7 +85,9 @@ def test_a_team_meeting_confirmed_twice_at_once_is_recorded_once():
     services.cascade_decide(actor=lead, item_id=item.pk, methods=[CascadeMethod.MONTHLY_CASCADE])
     today = timezone.localdate()
     services.cascade_omt_record(actor=lead, item_id=item.pk, omt_date=today - timedelta(days=3))
-    results = run_together(*[lambda: services.cascade_team_confirm(actor=lm, item_id=item.pk, team=org.team, meeting_date=today)] * 3)
+    results = run_together(
+        *[lambda: services.cascade_team_confirm(actor=lm, item_id=item.pk, team=org.team, meeting_date=today)] * 3
+    )
     assert [r[0] for r in results].count("ok") == 1
     refusals = [r[1] for r in results if r[0] == "error"]
     assert all(isinstance(e, ValidationError) and "confirmed already" in e.message_dict["team"][0] for e in refusals)

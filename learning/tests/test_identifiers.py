@@ -15,22 +15,33 @@ class SeededIncident:
 IDS = incident_identifiers(SeededIncident())
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("The child K.L. was not seen alone.", ["K.L."]),
-    ("the child kl was not seen", ["K.L."]),
-    ("K. L. said", ["K.L."]),
-    ("Jamie's school was not contacted", ["Jamie"]),
-    ("SMITH family", ["Smith"]),
-    ("J.S. and R.T.", ["JS", "baby RT"]),
-    ("Case zc24 p01234 at the family court at leeds", ["ZC24P01234", "Family Court at Leeds"]),
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The child K.L. was not seen alone.", ["K.L."]),
+        ("the child kl was not seen", ["K.L."]),
+        ("K. L. said", ["K.L."]),
+        ("Jamie's school was not contacted", ["Jamie"]),
+        ("SMITH family", ["Smith"]),
+        ("J.S. and R.T.", ["JS", "baby RT"]),
+        ("Case zc24 p01234 at the family court at leeds", ["ZC24P01234", "Family Court at Leeds"]),
+    ],
+)
 def test_seeded_names_initials_and_references_are_found(text, found):
     assert set(found) <= set(identifiers_found(text, IDS))
 
 
-@pytest.mark.parametrize("text", [
-    "KLM flights", "Smithson reported", "Jamieson", "A family court in the north", "The FCA saw the child alone.", "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KLM flights",
+        "Smithson reported",
+        "Jamieson",
+        "A family court in the north",
+        "The FCA saw the child alone.",
+        "",
+    ],
+)
 def test_only_whole_words_match(text):
     assert identifiers_found(text, IDS) == []
 

@@ -29,8 +29,15 @@ def test_the_portal_lists_published_learning_to_a_practitioner_and_hides_drafts(
 
 def test_filters_and_search_narrow_the_list(org, client):
     theme = Theme.objects.get(code="domestic-abuse")
-    one = publish(org, draft(org, title="Findings of fact before contact", themes=[theme],
-                             origin=LearningOrigin.objects.get(code="serious-case-review")))
+    one = publish(
+        org,
+        draft(
+            org,
+            title="Findings of fact before contact",
+            themes=[theme],
+            origin=LearningOrigin.objects.get(code="serious-case-review"),
+        ),
+    )
     two = publish(org, draft(org, title="Seeing children alone"))
     sign_in(client, org.people[Role.CEO])
     by_source = client.get(reverse("learning:list"), {"source": "B"}).content.decode()
@@ -50,10 +57,18 @@ def test_publishing_with_an_identifier_left_is_refused_beside_the_heading_and_th
     response = client.post(reverse("learning:carry", args=[incident.pk]), {})
     item = LearningItem.objects.get(incident=incident)
     assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
-    form = {"version": item.version, "title": "Seeing children alone", "origin": item.origin_id,
-            **HEADINGS, "learning_identified": "Jamie was not seen alone (case ZC24 P01234).",
-            "area": f"sa-{org.area.pk}", "themes": [Theme.objects.first().pk], "covered_by_guidance": "no",
-            "all_weaker_reason": "Training first.", "confirm_no_identifiers": "on"}
+    form = {
+        "version": item.version,
+        "title": "Seeing children alone",
+        "origin": item.origin_id,
+        **HEADINGS,
+        "learning_identified": "Jamie was not seen alone (case ZC24 P01234).",
+        "area": f"sa-{org.area.pk}",
+        "themes": [Theme.objects.first().pk],
+        "covered_by_guidance": "no",
+        "all_weaker_reason": "Training first.",
+        "confirm_no_identifiers": "on",
+    }
     page = client.post(reverse("learning:publish", args=[item.pk]), form).content.decode()
     assert "identifies a child or their case (Jamie, ZC24P01234)" in page
     assert 'id="learning_identified-error"' in page or "govuk-error-message" in page
@@ -77,9 +92,17 @@ def test_closing_below_sustained_without_a_rationale_is_refused_beside_the_field
 def test_an_action_due_in_the_past_is_refused_beside_the_date(org, client):
     item = publish(org, draft(org))
     sign_in(client, org.people[Role.ASSISTANT_DIRECTOR])
-    page = client.post(reverse("learning:action_add", args=[item.pk]), {
-        "version": item.version, "action_description": "A checklist", "action_owner": org.people[Role.LOCAL_MANAGER].pk,
-        "action_due_date_0": "1", "action_due_date_1": "1", "action_due_date_2": "2020", "action_strength": "intermediate",
-    }).content.decode()
+    page = client.post(
+        reverse("learning:action_add", args=[item.pk]),
+        {
+            "version": item.version,
+            "action_description": "A checklist",
+            "action_owner": org.people[Role.LOCAL_MANAGER].pk,
+            "action_due_date_0": "1",
+            "action_due_date_1": "1",
+            "action_due_date_2": "2020",
+            "action_strength": "intermediate",
+        },
+    ).content.decode()
     assert "The due date must be today or in the future" in page
     assert "A checklist" in page

@@ -20,19 +20,46 @@ def _posts(org):
     incident = incident_at(org, Stage.ACTIONS)
     return [
         ("learning:create", {}, (R.PRACTITIONER, R.LOCAL_MANAGER, R.CEO, R.CMT_MEMBER, R.BOARD_MEMBER, R.ADMINISTRATOR)),
-        ("learning:edit", {"pk": item_draft.pk}, (R.PRACTITIONER, R.CEO, R.CMT_MEMBER, R.OPERATIONAL_DIRECTOR, R.LOCAL_MANAGER, R.BOARD_MEMBER)),
+        (
+            "learning:edit",
+            {"pk": item_draft.pk},
+            (R.PRACTITIONER, R.CEO, R.CMT_MEMBER, R.OPERATIONAL_DIRECTOR, R.LOCAL_MANAGER, R.BOARD_MEMBER),
+        ),
         ("learning:publish", {"pk": item_draft.pk}, (R.PRACTITIONER, R.CEO, R.CMT_MEMBER, R.LOCAL_MANAGER, R.BOARD_MEMBER)),
-        ("learning:action_add", {"pk": item.pk}, (R.PRACTITIONER, R.LEARNING_LEAD, R.POLICY_LEAD, R.CEO, R.NIS_REVIEWER, R.BOARD_MEMBER)),
-        ("learning:close", {"pk": item.pk}, (R.PRACTITIONER, R.LEARNING_LEAD, R.CEO, R.NIS_REVIEWER, R.OPERATIONAL_DIRECTOR, R.BOARD_MEMBER)),
-        ("learning:carry", {"incident_pk": incident.pk}, (R.LOCAL_MANAGER, R.OPERATIONAL_DIRECTOR, R.CEO, R.NIS_REVIEWER, R.PRACTITIONER, R.LEARNING_LEAD)),
+        (
+            "learning:action_add",
+            {"pk": item.pk},
+            (R.PRACTITIONER, R.LEARNING_LEAD, R.POLICY_LEAD, R.CEO, R.NIS_REVIEWER, R.BOARD_MEMBER),
+        ),
+        (
+            "learning:close",
+            {"pk": item.pk},
+            (R.PRACTITIONER, R.LEARNING_LEAD, R.CEO, R.NIS_REVIEWER, R.OPERATIONAL_DIRECTOR, R.BOARD_MEMBER),
+        ),
+        (
+            "learning:carry",
+            {"incident_pk": incident.pk},
+            (R.LOCAL_MANAGER, R.OPERATIONAL_DIRECTOR, R.CEO, R.NIS_REVIEWER, R.PRACTITIONER, R.LEARNING_LEAD),
+        ),
     ]
 
 
 def test_every_post_is_refused_to_the_wrong_people(org, client):
     posts = _posts(org)
-    before = (LearningItem.objects.count(), ItemEvent.objects.count(), list(LearningItem.objects.values_list("version", "status", "rung")))
-    body = {"version": 1, "title": "Changed", "rationale": "Because", "confirm_no_identifiers": "on", "action_description": "x",
-            "action_strength": "stronger", "all_weaker_reason": "x"}
+    before = (
+        LearningItem.objects.count(),
+        ItemEvent.objects.count(),
+        list(LearningItem.objects.values_list("version", "status", "rung")),
+    )
+    body = {
+        "version": 1,
+        "title": "Changed",
+        "rationale": "Because",
+        "confirm_no_identifiers": "on",
+        "action_description": "x",
+        "action_strength": "stronger",
+        "all_weaker_reason": "x",
+    }
     for name, kwargs, people in posts:
         for role in people:
             sign_in(client, org.people[role])
@@ -41,5 +68,9 @@ def test_every_post_is_refused_to_the_wrong_people(org, client):
     sign_in(client, org.other[R.ASSISTANT_DIRECTOR])
     for name, kwargs, _ in posts[1:]:
         assert client.post(reverse(name, kwargs=kwargs), body).status_code in (403, 404), name
-    after = (LearningItem.objects.count(), ItemEvent.objects.count(), list(LearningItem.objects.values_list("version", "status", "rung")))
+    after = (
+        LearningItem.objects.count(),
+        ItemEvent.objects.count(),
+        list(LearningItem.objects.values_list("version", "status", "rung")),
+    )
     assert after == before

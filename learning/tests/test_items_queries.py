@@ -16,7 +16,9 @@ LIST_MAX, DETAIL_MAX = 14, 16
 def _items(org, count):
     made = [publish(org, draft(org, title=f"Seeing children alone {n}")) for n in range(count)]
     for action in made[0].actions.all():
-        action_update(actor=action.owner, action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="e")
+        action_update(
+            actor=action.owner, action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="e"
+        )
     return made
 
 
@@ -38,7 +40,13 @@ def test_the_item_page_does_not_grow_with_its_timeline(org, client, django_asser
     for n in range(count):
         item.refresh_from_db()
         from learning.services.items import learning_item_move
-        learning_item_move(item=item, to_rung="verified" if n % 2 == 0 else "actions_done", actor=org.people[Role.ASSISTANT_DIRECTOR], text=f"{n}")
+
+        learning_item_move(
+            item=item,
+            to_rung="verified" if n % 2 == 0 else "actions_done",
+            actor=org.people[Role.ASSISTANT_DIRECTOR],
+            text=f"{n}",
+        )
     sign_in(client, org.people[Role.ASSISTANT_DIRECTOR])
     with django_assert_max_num_queries(DETAIL_MAX):
         assert client.get(reverse("learning:detail", args=[item.pk])).status_code == 200

@@ -30,9 +30,15 @@ HEADINGS = {
 
 
 def data(org, **overrides):
-    values = dict(title="Seeing children alone", origin=LearningOrigin.objects.get(code="judgement"),
-                  headings=dict(HEADINGS), service_area=org.area, responsible=org.people[Role.ASSISTANT_DIRECTOR],
-                  themes=[Theme.objects.get(code="voice-of-the-child")], covered_by_guidance=False)
+    values = dict(
+        title="Seeing children alone",
+        origin=LearningOrigin.objects.get(code="judgement"),
+        headings=dict(HEADINGS),
+        service_area=org.area,
+        responsible=org.people[Role.ASSISTANT_DIRECTOR],
+        themes=[Theme.objects.get(code="voice-of-the-child")],
+        covered_by_guidance=False,
+    )
     values.update(overrides)
     return services.ItemData(**values)
 
@@ -45,8 +51,9 @@ def publish(org, item, actor=None, **overrides):
     kwargs = dict(confirm_no_identifiers=True, all_weaker_reason="Training reaches every FCA first.")
     kwargs.update(overrides)
     item.refresh_from_db()
-    return services.learning_item_publish(actor=actor or org.people[Role.NIS_REVIEWER], item_id=item.pk,
-                                          expected_version=item.version, **kwargs)
+    return services.learning_item_publish(
+        actor=actor or org.people[Role.NIS_REVIEWER], item_id=item.pk, expected_version=item.version, **kwargs
+    )
 
 
 def test_a_draft_is_recorded_at_identified_with_its_timeline(org):
@@ -82,8 +89,9 @@ def test_publishing_creates_the_three_actions_of_3_3_to_3_5_with_owners_and_due_
 
 
 def test_learning_covered_by_guidance_triggers_no_action(org):
-    item = publish(org, draft(org, covered_by_guidance=True, covered_by="Practice guidance on seeing children"),
-                   all_weaker_reason="")
+    item = publish(
+        org, draft(org, covered_by_guidance=True, covered_by="Practice guidance on seeing children"), all_weaker_reason=""
+    )
     assert item.actions.count() == 0 and item.rung == Rung.ACTIONS_DONE
 
 
@@ -118,6 +126,7 @@ def test_publication_refuses_missing_headings_and_unconfirmed_identifiers_beside
 def test_no_lead_to_own_the_actions_is_refused_in_words(org):
     org.people[Role.POLICY_LEAD].role_assignments.all().delete()
     from organisation.selectors import forget_access
+
     forget_access(org.people[Role.POLICY_LEAD])
     with pytest.raises(WrongStage, match="Policy lead"):
         publish(org, draft(org))
@@ -126,22 +135,39 @@ def test_no_lead_to_own_the_actions_is_refused_in_words(org):
 def test_a_stale_version_is_refused(org):
     item = draft(org)
     with pytest.raises(StaleRecord):
-        services.learning_item_publish(actor=org.people[Role.NIS_REVIEWER], item_id=item.pk,
-                                       expected_version=item.version + 1, confirm_no_identifiers=True, all_weaker_reason="x")
+        services.learning_item_publish(
+            actor=org.people[Role.NIS_REVIEWER],
+            item_id=item.pk,
+            expected_version=item.version + 1,
+            confirm_no_identifiers=True,
+            all_weaker_reason="x",
+        )
 
 
 def test_the_last_action_done_moves_the_item_to_actions_done_and_a_further_action_back(org):
     item = publish(org, draft(org))
     for action in item.actions.all():
-        action_update(actor=action.owner, action_id=action.pk, expected_version=action.version,
-                      status=ActionStatus.DONE, evidence="Updated.")
+        action_update(
+            actor=action.owner,
+            action_id=action.pk,
+            expected_version=action.version,
+            status=ActionStatus.DONE,
+            evidence="Updated.",
+        )
     item.refresh_from_db()
     assert item.rung == Rung.ACTIONS_DONE
     ad = org.people[Role.ASSISTANT_DIRECTOR]
     added = services.learning_item_action_add(
-        actor=ad, item_id=item.pk, expected_version=item.version, strength=Strength.STRONGER,
-        requested=RequestedAction("Add a 'seen alone' question to the case plan form", org.people[Role.LOCAL_MANAGER],
-                                  timezone.localdate() + timedelta(days=20)))
+        actor=ad,
+        item_id=item.pk,
+        expected_version=item.version,
+        strength=Strength.STRONGER,
+        requested=RequestedAction(
+            "Add a 'seen alone' question to the case plan form",
+            org.people[Role.LOCAL_MANAGER],
+            timezone.localdate() + timedelta(days=20),
+        ),
+    )
     item.refresh_from_db()
     assert added.strength == Strength.STRONGER and item.rung == Rung.ACTIONS_AGREED
     assert ItemEvent.objects.filter(item=item, step=ItemStep.ACTION_UPDATE).count() == 3
@@ -151,11 +177,21 @@ def test_a_further_action_only_by_the_responsible_person_and_never_due_in_the_pa
     item = publish(org, draft(org))
     requested = RequestedAction("A checklist", org.people[Role.LOCAL_MANAGER], timezone.localdate() - timedelta(days=1))
     with pytest.raises(NotAllowed):
-        services.learning_item_action_add(actor=org.people[Role.LEARNING_LEAD], item_id=item.pk,
-                                          expected_version=item.version, requested=requested, strength=Strength.INTERMEDIATE)
+        services.learning_item_action_add(
+            actor=org.people[Role.LEARNING_LEAD],
+            item_id=item.pk,
+            expected_version=item.version,
+            requested=requested,
+            strength=Strength.INTERMEDIATE,
+        )
     with pytest.raises(ValidationError) as refused:
-        services.learning_item_action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=item.pk,
-                                          expected_version=item.version, requested=requested, strength=Strength.INTERMEDIATE)
+        services.learning_item_action_add(
+            actor=org.people[Role.ASSISTANT_DIRECTOR],
+            item_id=item.pk,
+            expected_version=item.version,
+            requested=requested,
+            strength=Strength.INTERMEDIATE,
+        )
     assert "action_due_date" in refused.value.message_dict
 
 
@@ -179,20 +215,23 @@ def test_closing_below_sustained_needs_a_rationale_and_only_the_responsible_pers
     assert "rationale" in refused.value.message_dict
     with pytest.raises(NotAllowed):
         services.learning_item_close(actor=org.people[Role.CEO], item_id=item.pk, expected_version=item.version, rationale="x")
-    closed = services.learning_item_close(actor=ad, item_id=item.pk, expected_version=item.version,
-                                          rationale="Superseded by the national review.")
+    closed = services.learning_item_close(
+        actor=ad, item_id=item.pk, expected_version=item.version, rationale="Superseded by the national review."
+    )
     assert closed.status == ItemStatus.CLOSED and closed.closure_rationale.startswith("Superseded")
     action = closed.actions.first()
     with pytest.raises(WrongStage):
-        action_update(actor=action.owner, action_id=action.pk, expected_version=action.version,
-                      status=ActionStatus.DONE, evidence="x")
+        action_update(
+            actor=action.owner, action_id=action.pk, expected_version=action.version, status=ActionStatus.DONE, evidence="x"
+        )
 
 
 def test_closing_at_sustained_needs_no_rationale(org):
     item = publish(org, draft(org, headings={**HEADINGS, "impact_on_practice": "Audits show children seen alone."}))
     services.learning_item_move(item=item, to_rung=Rung.SUSTAINED, actor=org.people[Role.ASSISTANT_DIRECTOR], text="Re-check.")
-    closed = services.learning_item_close(actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=item.pk,
-                                          expected_version=item.version)
+    closed = services.learning_item_close(
+        actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=item.pk, expected_version=item.version
+    )
     assert closed.status == ItemStatus.CLOSED
 
 
@@ -205,8 +244,12 @@ def test_after_publication_an_edit_that_identifies_a_child_is_refused_and_nothin
     item.save()
     item = publish(org, item, actor=org.people[Role.ASSISTANT_DIRECTOR])
     with pytest.raises(ValidationError) as refused:
-        services.learning_item_edit(actor=org.people[Role.ASSISTANT_DIRECTOR], item_id=item.pk, expected_version=item.version,
-                                    data=data(org, headings={**HEADINGS, "learning_identified": "As KL showed..."}))
+        services.learning_item_edit(
+            actor=org.people[Role.ASSISTANT_DIRECTOR],
+            item_id=item.pk,
+            expected_version=item.version,
+            data=data(org, headings={**HEADINGS, "learning_identified": "As KL showed..."}),
+        )
     assert "K.L." in refused.value.message_dict["learning_identified"][0]
     item.refresh_from_db()
     assert item.learning_identified == HEADINGS["learning_identified"]
@@ -214,6 +257,10 @@ def test_after_publication_an_edit_that_identifies_a_child_is_refused_and_nothin
 
 def test_existing_action_update_of_a_sin_still_works(org):
     incident = incident_at(org, Stage.ACTIONS)
-    action = incident_services.action_add(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk,
-                                          expected_version=incident.version, action=requested_action(org.people[Role.LEARNING_LEAD]))
+    action = incident_services.action_add(
+        actor=org.people[Role.ASSISTANT_DIRECTOR],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        action=requested_action(org.people[Role.LEARNING_LEAD]),
+    )
     assert action.incident == incident and action.learning_item is None

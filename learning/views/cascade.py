@@ -54,12 +54,15 @@ def cascade(request, pk: int):
     access = access_for(user)
     decided = overview.decision is not None
     context = {
-        "item": item, "overview": overview, "methods": CascadeMethod,
+        "item": item,
+        "overview": overview,
+        "methods": CascadeMethod,
         "may_decide": not decided and user.has_perm("learning.decide_cascade", item),
         "may_record_omt": bool(overview.monthly and not overview.monthly.omt_date and user.has_perm("learning.record_omt", item)),
         "may_record_sam": bool(overview.monthly and overview.monthly.omt_date and access.service_area_ids),
         "may_confirm_team": bool(overview.monthly and access.team_ids),
-        "may_send_alert": decided and user.has_perm("learning.send_staff_alert", item)
+        "may_send_alert": decided
+        and user.has_perm("learning.send_staff_alert", item)
         and any(overview.decision.chose(m) and m not in {a.kind for a in overview.alerts} for m in ALERT_METHODS),
     }
     return render(request, "learning/cascade/cascade.html", context)
@@ -71,8 +74,14 @@ def cascade_decide(request, pk: int):
     if not request.user.has_perm("learning.decide_cascade", item):
         raise PermissionDenied
     form = CascadeDecisionForm(request.POST or None)
-    if run_step(request, form, lambda data: services.cascade_decide(actor=request.user, item_id=item.pk, methods=data["methods"],
-                                                                     rationale=data["rationale"]), success="The cascade has been agreed."):
+    if run_step(
+        request,
+        form,
+        lambda data: services.cascade_decide(
+            actor=request.user, item_id=item.pk, methods=data["methods"], rationale=data["rationale"]
+        ),
+        success="The cascade has been agreed.",
+    ):
         return redirect("learning:cascade", pk=item.pk)
     return _step_page(request, item, form, "Agree how the learning is cascaded")
 
@@ -83,8 +92,12 @@ def cascade_omt(request, pk: int):
     if not request.user.has_perm("learning.record_omt", item):
         raise PermissionDenied
     form = OmtForm(request.POST or None)
-    if run_step(request, form, lambda data: services.cascade_omt_record(actor=request.user, item_id=item.pk, omt_date=data["omt_date"]),
-                success="The OMT has been recorded."):
+    if run_step(
+        request,
+        form,
+        lambda data: services.cascade_omt_record(actor=request.user, item_id=item.pk, omt_date=data["omt_date"]),
+        success="The OMT has been recorded.",
+    ):
         return redirect("learning:cascade", pk=item.pk)
     return _step_page(request, item, form, "Record the OMT")
 
@@ -96,9 +109,14 @@ def cascade_sam(request, pk: int):
     if not areas.exists():
         raise PermissionDenied
     form = SamForm(request.POST or None, areas=areas)
-    if run_step(request, form, lambda data: services.cascade_sam_record(
-            actor=request.user, item_id=item.pk, service_area=data["service_area"], meeting_date=data["meeting_date"]),
-            success="The SAM has been recorded."):
+    if run_step(
+        request,
+        form,
+        lambda data: services.cascade_sam_record(
+            actor=request.user, item_id=item.pk, service_area=data["service_area"], meeting_date=data["meeting_date"]
+        ),
+        success="The SAM has been recorded.",
+    ):
         return redirect("learning:cascade", pk=item.pk)
     return _step_page(request, item, form, "Record your service area's SAM")
 
@@ -110,9 +128,14 @@ def cascade_team(request, pk: int):
     if not teams.exists():
         raise PermissionDenied
     form = TeamMeetingForm(request.POST or None, teams=teams)
-    if run_step(request, form, lambda data: services.cascade_team_confirm(
-            actor=request.user, item_id=item.pk, team=data["team"], meeting_date=data["meeting_date"]),
-            success="The team meeting has been confirmed."):
+    if run_step(
+        request,
+        form,
+        lambda data: services.cascade_team_confirm(
+            actor=request.user, item_id=item.pk, team=data["team"], meeting_date=data["meeting_date"]
+        ),
+        success="The team meeting has been confirmed.",
+    ):
         return redirect("learning:cascade", pk=item.pk)
     return _step_page(request, item, form, "Confirm your team's meeting")
 
@@ -125,9 +148,14 @@ def staff_alert_send(request, pk: int):
     decision = cascade_overview(item).decision
     kinds = [m for m in ALERT_METHODS if decision is not None and decision.chose(m)] or list(ALERT_METHODS)
     form = StaffAlertForm(request.POST or None, kinds=kinds)
-    if run_step(request, form, lambda data: services.staff_alert_send(actor=request.user, item_id=item.pk, kind=data["kind"],
-                                                                       title=data["title"], text=data["text"]),
-                success="The alert has been sent to every member of staff."):
+    if run_step(
+        request,
+        form,
+        lambda data: services.staff_alert_send(
+            actor=request.user, item_id=item.pk, kind=data["kind"], title=data["title"], text=data["text"]
+        ),
+        success="The alert has been sent to every member of staff.",
+    ):
         return redirect("learning:cascade", pk=item.pk)
     return _step_page(request, item, form, "Send an all user alert")
 
@@ -151,6 +179,7 @@ def staff_alert_acknowledge(request, pk: int):
     except BusinessRuleError as error:
         context = {"alert": alert, "item": alert.item, "mine": None, "refusal": error.message}
         return render(request, "learning/cascade/staff_alert.html", context, status=403)
-    messages.success(request, "Thank you: you have acknowledged the alert." if counted else "You had acknowledged this alert already.")
+    messages.success(
+        request, "Thank you: you have acknowledged the alert." if counted else "You had acknowledged this alert already."
+    )
     return redirect("learning:staff_alert", pk=alert.pk)
-

@@ -33,13 +33,19 @@ def _item(request, pk: int):
 @require_GET
 def checks(request, pk: int):
     item = _item(request, pk)
-    return render(request, "learning/checks/checks.html", {
-        "item": item, "checks": item_checks(item), "question": check_question(item),
-        "rechecks": list(Recheck.objects.filter(item=item).select_related("done_by_check")),
-        "reviews": list(ProgressReview.objects.filter(item=item).select_related("recorded_by")),
-        "may_check": bool(areas_of(request.user)) and item.rung in services.CHECKABLE_RUNGS,
-        "may_review": request.user.has_perm("learning.review_progress", item),
-    })
+    return render(
+        request,
+        "learning/checks/checks.html",
+        {
+            "item": item,
+            "checks": item_checks(item),
+            "question": check_question(item),
+            "rechecks": list(Recheck.objects.filter(item=item).select_related("done_by_check")),
+            "reviews": list(ProgressReview.objects.filter(item=item).select_related("recorded_by")),
+            "may_check": bool(areas_of(request.user)) and item.rung in services.CHECKABLE_RUNGS,
+            "may_review": request.user.has_perm("learning.review_progress", item),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,14 +58,27 @@ def check_record(request, pk: int):
 
     def call(data):
         name, content = data["evidence_file"] or ("", None)
-        services.check_record(actor=request.user, item_id=item.pk, data=services.CheckInput(
-            forum=data["forum"], area=data["area"], checked_on=data["checked_on"], finding=data["finding"],
-            evidence=data["evidence"], file_name=name, file_data=content))
+        services.check_record(
+            actor=request.user,
+            item_id=item.pk,
+            data=services.CheckInput(
+                forum=data["forum"],
+                area=data["area"],
+                checked_on=data["checked_on"],
+                finding=data["finding"],
+                evidence=data["evidence"],
+                file_name=name,
+                file_data=content,
+            ),
+        )
 
     if run_step(request, form, call, success="The check has been recorded."):
         return redirect("learning:checks", pk=item.pk)
-    return render(request, "learning/checks/check_form.html", {"item": item, "form": form, "question": check_question(item),
-                                                              "title": "Record a check of embedding in practice"})
+    return render(
+        request,
+        "learning/checks/check_form.html",
+        {"item": item, "form": form, "question": check_question(item), "title": "Record a check of embedding in practice"},
+    )
 
 
 @require_GET
@@ -71,8 +90,12 @@ def check_evidence(request, pk: int):
         handle = check.evidence_file.open("rb")
     except OSError as error:
         raise Http404("The file is missing from storage.") from error
-    response = FileResponse(handle, as_attachment=True, filename=download_name(check.evidence_name, check.evidence_content_type),
-                            content_type=check.evidence_content_type)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(check.evidence_name, check.evidence_content_type),
+        content_type=check.evidence_content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -99,11 +122,20 @@ def agenda_page(request):
     if not request.GET.get("area") and not areas_of(request.user):
         return render(request, "learning/checks/agenda.html", {"areas": [], "rows": [], "forums": Forum.choices})
     areas, area, forum = _agenda_choice(request)
-    return render(request, "learning/checks/agenda.html", {
-        "areas": [(area_key(a), str(a)) for a in areas], "area": area, "area_key": area_key(area), "forum": forum,
-        "forum_label": Forum(forum).label, "forums": Forum.choices, "rows": agenda(request.user, area=area, forum=forum),
-        "title": agenda_title(area=area, forum=forum),
-    })
+    return render(
+        request,
+        "learning/checks/agenda.html",
+        {
+            "areas": [(area_key(a), str(a)) for a in areas],
+            "area": area,
+            "area_key": area_key(area),
+            "forum": forum,
+            "forum_label": Forum(forum).label,
+            "forums": Forum.choices,
+            "rows": agenda(request.user, area=area, forum=forum),
+            "title": agenda_title(area=area, forum=forum),
+        },
+    )
 
 
 def _paper(data: bytes, *, area, forum: str, extension: str, content_type: str) -> HttpResponse:
@@ -118,8 +150,13 @@ def _paper(data: bytes, *, area, forum: str, extension: str, content_type: str) 
 def agenda_word(request):
     _, area, forum = _agenda_choice(request)
     data = agenda_docx(area=area, forum=forum, rows=agenda(request.user, area=area, forum=forum))
-    return _paper(data, area=area, forum=forum, extension="docx",
-                  content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return _paper(
+        data,
+        area=area,
+        forum=forum,
+        extension="docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
 
 
 @require_GET
@@ -141,20 +178,39 @@ def progress_review_schedule(request, pk: int):
     if not request.user.has_perm("learning.review_progress", item):
         raise PermissionDenied
     form = ProgressReviewScheduleForm(request.POST or None)
-    if run_step(request, form, lambda data: services.progress_review_schedule(actor=request.user, item_id=item.pk, due_date=data["due_date"]),
-                success="The review of progress has been scheduled."):
+    if run_step(
+        request,
+        form,
+        lambda data: services.progress_review_schedule(actor=request.user, item_id=item.pk, due_date=data["due_date"]),
+        success="The review of progress has been scheduled.",
+    ):
         return redirect("learning:checks", pk=item.pk)
-    return render(request, "learning/cascade/step_form.html", {"item": item, "form": form, "title": "Schedule a review of progress"})
+    return render(
+        request, "learning/cascade/step_form.html", {"item": item, "form": form, "title": "Schedule a review of progress"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def progress_review_record(request, pk: int):
-    review = get_object_or_404(ProgressReview.objects.filter(item__in=learning_items_visible_to(request.user)).select_related("item"), pk=pk)
+    review = get_object_or_404(
+        ProgressReview.objects.filter(item__in=learning_items_visible_to(request.user)).select_related("item"), pk=pk
+    )
     if not request.user.has_perm("learning.review_progress", review.item):
         raise PermissionDenied
     form = ProgressReviewRecordForm(request.POST or None, initial={"version": review.version})
-    if run_step(request, form, lambda data: services.progress_review_record(
-            actor=request.user, review_id=review.pk, expected_version=data["version"], held_on=data["held_on"], notes=data["notes"]),
-            success="The review of progress has been recorded."):
+    if run_step(
+        request,
+        form,
+        lambda data: services.progress_review_record(
+            actor=request.user,
+            review_id=review.pk,
+            expected_version=data["version"],
+            held_on=data["held_on"],
+            notes=data["notes"],
+        ),
+        success="The review of progress has been recorded.",
+    ):
         return redirect("learning:checks", pk=review.item_id)
-    return render(request, "learning/cascade/step_form.html", {"item": review.item, "form": form, "title": "Record the review of progress"})
+    return render(
+        request, "learning/cascade/step_form.html", {"item": review.item, "form": form, "title": "Record the review of progress"}
+    )

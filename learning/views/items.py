@@ -35,10 +35,18 @@ def _item_data(form) -> services.ItemData:
     data = form.cleaned_data
     service_area, function = area_from(data.get("area") or "")
     return services.ItemData(
-        title=data["title"], origin=data["origin"], service_area=service_area, function=function,
-        headings={name: data[name] for name in ("impact_on_child", "what_cafcass_did", "learning_identified",
-                                                "how_addressed", "impact_on_practice")},
-        themes=list(data["themes"]), covered_by_guidance=data["covered_by_guidance"], covered_by=data["covered_by"])
+        title=data["title"],
+        origin=data["origin"],
+        service_area=service_area,
+        function=function,
+        headings={
+            name: data[name]
+            for name in ("impact_on_child", "what_cafcass_did", "learning_identified", "how_addressed", "impact_on_practice")
+        },
+        themes=list(data["themes"]),
+        covered_by_guidance=data["covered_by_guidance"],
+        covered_by=data["covered_by"],
+    )
 
 
 def item_list(request):
@@ -48,24 +56,42 @@ def item_list(request):
     values = filters.values()
     items = learning_items_filtered(request.user, **values)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "learning/item_list.html", {
-        "filters": filters, "page": page, "items": page.object_list, "rungs": Rung.choices,
-        "can_create": request.user.has_perm("learning.create_item"),
-    })
+    return render(
+        request,
+        "learning/item_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "items": page.object_list,
+            "rungs": Rung.choices,
+            "can_create": request.user.has_perm("learning.create_item"),
+        },
+    )
 
 
 def item_detail(request, pk: int):
     item = learning_item_detail(request.user, pk)
-    ladder = [{"rung": value, "label": label, "reached": RUNG_ORDER[value] <= RUNG_ORDER[item.rung],
-               "current": value == item.rung} for value, label in Rung.choices]
+    ladder = [
+        {"rung": value, "label": label, "reached": RUNG_ORDER[value] <= RUNG_ORDER[item.rung], "current": value == item.rung}
+        for value, label in Rung.choices
+    ]
     user = request.user
-    return render(request, "learning/item_detail.html", {
-        "item": item, "ladder": ladder, "events": item.events.all(), "actions": item.actions.all(),
-        "can_edit": user.has_perm("learning.edit_item", item), "can_publish": user.has_perm("learning.publish_item", item),
-        "can_add_action": user.has_perm("learning.add_action", item), "can_close": user.has_perm("learning.close_item", item),
-        "reads_incident": item.incident_id is not None and _reads_incident(user, item),
-        "cascade_panel": CASCADE_PANEL if _has_url("learning:cascade") else None,
-    })
+    return render(
+        request,
+        "learning/item_detail.html",
+        {
+            "item": item,
+            "ladder": ladder,
+            "events": item.events.all(),
+            "actions": item.actions.all(),
+            "can_edit": user.has_perm("learning.edit_item", item),
+            "can_publish": user.has_perm("learning.publish_item", item),
+            "can_add_action": user.has_perm("learning.add_action", item),
+            "can_close": user.has_perm("learning.close_item", item),
+            "reads_incident": item.incident_id is not None and _reads_incident(user, item),
+            "cascade_panel": CASCADE_PANEL if _has_url("learning:cascade") else None,
+        },
+    )
 
 
 # The cascade's and checks' section of the item page (learning.views.cascade, learning.views.checks).
@@ -103,10 +129,25 @@ def item_create(request):
 
 
 def _initial(item) -> dict:
-    initial = {name: getattr(item, name) for name in ("title", "impact_on_child", "what_cafcass_did", "learning_identified",
-                                                        "how_addressed", "impact_on_practice", "covered_by")}
-    initial.update(version=item.version, origin=item.origin_id, area=area_value(item), themes=list(item.themes.all()),
-                   covered_by_guidance={True: "yes", False: "no"}.get(item.covered_by_guidance))
+    initial = {
+        name: getattr(item, name)
+        for name in (
+            "title",
+            "impact_on_child",
+            "what_cafcass_did",
+            "learning_identified",
+            "how_addressed",
+            "impact_on_practice",
+            "covered_by",
+        )
+    }
+    initial.update(
+        version=item.version,
+        origin=item.origin_id,
+        area=area_value(item),
+        themes=list(item.themes.all()),
+        covered_by_guidance={True: "yes", False: "no"}.get(item.covered_by_guidance),
+    )
     return initial
 
 
@@ -118,8 +159,9 @@ def item_edit(request, pk: int):
     form = ItemForm(request.POST if request.method == "POST" else None, initial=_initial(item))
     if request.method == "POST" and form.is_valid():
         try:
-            services.learning_item_edit(actor=request.user, item_id=item.pk, expected_version=form.cleaned_data["version"],
-                                        data=_item_data(form))
+            services.learning_item_edit(
+                actor=request.user, item_id=item.pk, expected_version=form.cleaned_data["version"], data=_item_data(form)
+            )
         except (ValidationError, BusinessRuleError) as error:
             _refused(form, error, item)
         else:
@@ -154,11 +196,16 @@ def item_publish(request, pk: int):
     form = PublishForm(request.POST if request.method == "POST" else None, initial=_initial(item))
     if request.method == "POST" and form.is_valid():
         try:
-            edited = services.learning_item_edit(actor=request.user, item_id=item.pk,
-                                                 expected_version=form.cleaned_data["version"], data=_item_data(form))
-            services.learning_item_publish(actor=request.user, item_id=item.pk, expected_version=edited.version,
-                                           confirm_no_identifiers=form.cleaned_data["confirm_no_identifiers"],
-                                           all_weaker_reason=form.cleaned_data["all_weaker_reason"])
+            edited = services.learning_item_edit(
+                actor=request.user, item_id=item.pk, expected_version=form.cleaned_data["version"], data=_item_data(form)
+            )
+            services.learning_item_publish(
+                actor=request.user,
+                item_id=item.pk,
+                expected_version=edited.version,
+                confirm_no_identifiers=form.cleaned_data["confirm_no_identifiers"],
+                all_weaker_reason=form.cleaned_data["all_weaker_reason"],
+            )
         except (ValidationError, BusinessRuleError) as error:
             _refused(form, error, item)
             form.data = form.data.copy()
@@ -167,32 +214,60 @@ def item_publish(request, pk: int):
             messages.success(request, "The learning is published.")
             return redirect(item)
     errors = item_identifier_errors(item) if request.method == "GET" else {}
-    return render(request, "learning/item_form.html", {"form": form, "item": item, "title": f"Publish {item.reference}",
-                                                       "identifier_warnings": errors})
+    return render(
+        request,
+        "learning/item_form.html",
+        {"form": form, "item": item, "title": f"Publish {item.reference}", "identifier_warnings": errors},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def item_action_add(request, pk: int):
     from django.contrib.auth import get_user_model
 
-    owners = get_user_model().objects.filter(is_active=True, role_assignments__approved_at__isnull=False).distinct().order_by(
-        "last_name", "first_name")
+    owners = (
+        get_user_model()
+        .objects.filter(is_active=True, role_assignments__approved_at__isnull=False)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
     def run(item, d):
         services.learning_item_action_add(
-            actor=request.user, item_id=item.pk, expected_version=d["version"], strength=d["action_strength"],
-            requested=RequestedAction(d["action_description"], d["action_owner"], d["action_due_date"]))
-    return _step(request, pk, "learning.add_action", ActionAddForm, "Add an action", run, "The action is added.",
-                 form_kwargs=lambda item: {"owners": owners})
+            actor=request.user,
+            item_id=item.pk,
+            expected_version=d["version"],
+            strength=d["action_strength"],
+            requested=RequestedAction(d["action_description"], d["action_owner"], d["action_due_date"]),
+        )
+
+    return _step(
+        request,
+        pk,
+        "learning.add_action",
+        ActionAddForm,
+        "Add an action",
+        run,
+        "The action is added.",
+        form_kwargs=lambda item: {"owners": owners},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def item_close(request, pk: int):
     def run(item, d):
-        services.learning_item_close(actor=request.user, item_id=item.pk, expected_version=d["version"],
-                                     rationale=d["rationale"])
-    return _step(request, pk, "learning.close_item", CloseForm, "Close the learning item", run, "The item is closed.",
-                 form_kwargs=lambda item: {})
+        services.learning_item_close(actor=request.user, item_id=item.pk, expected_version=d["version"], rationale=d["rationale"])
+
+    return _step(
+        request,
+        pk,
+        "learning.close_item",
+        CloseForm,
+        "Close the learning item",
+        run,
+        "The item is closed.",
+        form_kwargs=lambda item: {},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,13 +283,18 @@ def incident_carry(request, incident_pk: int):
     form = CarryForm(request.POST if request.method == "POST" else None, open_actions=open_actions)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.learning_item_carry(actor=request.user, incident_id=incident.pk,
-                                                action_ids=[int(pk) for pk in form.cleaned_data["actions"]])
+            item = services.learning_item_carry(
+                actor=request.user, incident_id=incident.pk, action_ids=[int(pk) for pk in form.cleaned_data["actions"]]
+            )
         except (ValidationError, BusinessRuleError) as error:
             _refused(form, error)
         else:
-            messages.success(request, f"The learning is carried into the portal as {item.reference}. Remove anything "
-                                      "that identifies a child, then publish it.")
+            messages.success(
+                request,
+                f"The learning is carried into the portal as {item.reference}. Remove anything "
+                "that identifies a child, then publish it.",
+            )
             return redirect(item)
-    return render(request, "learning/carry_form.html", {"form": form, "incident": incident,
-                                                        "existing": incident.learning_items.first()})
+    return render(
+        request, "learning/carry_form.html", {"form": form, "incident": incident, "existing": incident.learning_items.first()}
+    )

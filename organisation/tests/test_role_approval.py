@@ -94,8 +94,14 @@ def test_a_role_given_on_the_persons_page_waits_too(org, first_admin):
     data = form_data(page)
     prefix = page.context["inline_admin_formsets"][0].formset.prefix
     data[f"{prefix}-TOTAL_FORMS"] = "1"
-    data.update({f"{prefix}-0-id": "", f"{prefix}-0-user": str(newcomer.pk), f"{prefix}-0-role": Role.ASSISTANT_DIRECTOR,
-                 f"{prefix}-0-service_area": str(org.area.pk)})
+    data.update(
+        {
+            f"{prefix}-0-id": "",
+            f"{prefix}-0-user": str(newcomer.pk),
+            f"{prefix}-0-role": Role.ASSISTANT_DIRECTOR,
+            f"{prefix}-0-service_area": str(org.area.pk),
+        }
+    )
     assert client.post(f"/admin/accounts/user/{newcomer.pk}/change/", data).status_code == 302
     assignment = RoleAssignment.objects.get(user=newcomer)
     assert assignment.granted_by == first_admin and not assignment.is_approved
@@ -133,8 +139,10 @@ def test_moving_an_approved_role_to_another_place_needs_approval_again(org, firs
     assignment = RoleAssignment.objects.get(user=director, role=Role.OPERATIONAL_DIRECTOR)
     assert assignment.is_approved
     client = staff_client(first_admin)
-    response = client.post(f"{ASSIGNMENTS}{assignment.pk}/change/",
-                           {"user": director.pk, "role": Role.OPERATIONAL_DIRECTOR, "region": org.other_region.pk})
+    response = client.post(
+        f"{ASSIGNMENTS}{assignment.pk}/change/",
+        {"user": director.pk, "role": Role.OPERATIONAL_DIRECTOR, "region": org.other_region.pk},
+    )
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.region == org.other_region

@@ -39,7 +39,9 @@ def _run(name, **options) -> str:
 
 
 def _confirm_all(org):
-    retention_period_confirm(actor=org.people[Role.ADMINISTRATOR], period_ids=list(RetentionPeriod.objects.values_list("pk", flat=True)))
+    retention_period_confirm(
+        actor=org.people[Role.ADMINISTRATOR], period_ids=list(RetentionPeriod.objects.values_list("pk", flat=True))
+    )
 
 
 def _closed_years_ago(org, years, **form):
@@ -48,18 +50,32 @@ def _closed_years_ago(org, years, **form):
     from documents.word import blank_sin_form
     from incidents import services
 
-    incident = incident_at(org, Stage.FINAL_DECISION, data=case_form(children="Z.Q., 6", what_happened="Secret what happened", **form))
-    documents.attachment_add(actor=org.people[Role.LOCAL_MANAGER], incident_id=incident.pk, name="statement.docx",
-                             data=blank_sin_form("case"))
+    incident = incident_at(
+        org, Stage.FINAL_DECISION, data=case_form(children="Z.Q., 6", what_happened="Secret what happened", **form)
+    )
+    documents.attachment_add(
+        actor=org.people[Role.LOCAL_MANAGER], incident_id=incident.pk, name="statement.docx", data=blank_sin_form("case")
+    )
     incident.refresh_from_db()
     services.incident_ceo_final_decide(
-        actor=org.people[Role.CEO], incident_id=incident.pk, expected_version=incident.version, decision=Decision.SHARE_BOARD,
-        rationale="Rationale.", briefing_title="Briefing", briefing_text="Briefing text.",
-        action=requested_action(org.people[Role.ASSISTANT_DIRECTOR]))
+        actor=org.people[Role.CEO],
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        decision=Decision.SHARE_BOARD,
+        rationale="Rationale.",
+        briefing_title="Briefing",
+        briefing_text="Briefing text.",
+        action=requested_action(org.people[Role.ASSISTANT_DIRECTOR]),
+    )
     incident.refresh_from_db()
     for action in incident.actions.all():
-        services.action_update(actor=org.people[Role.ASSISTANT_DIRECTOR], action_id=action.pk, expected_version=action.version,
-                               status="done", evidence="Evidence.")
+        services.action_update(
+            actor=org.people[Role.ASSISTANT_DIRECTOR],
+            action_id=action.pk,
+            expected_version=action.version,
+            status="done",
+            evidence="Evidence.",
+        )
     incident.refresh_from_db()
     services.incident_close(actor=org.people[Role.ASSISTANT_DIRECTOR], incident_id=incident.pk, expected_version=incident.version)
     Incident.objects.filter(pk=incident.pk).update(closed_at=timezone.now() - timedelta(days=365 * years + 2))
@@ -68,7 +84,9 @@ def _closed_years_ago(org, years, **form):
 
 def _not_notifiable_years_ago(org, years):
     incident = incident_at(org, Stage.NOT_NOTIFIABLE)
-    IncidentEvent.objects.filter(incident=incident, to_stage=Stage.NOT_NOTIFIABLE).update(at=timezone.now() - timedelta(days=365 * years + 2))
+    IncidentEvent.objects.filter(incident=incident, to_stage=Stage.NOT_NOTIFIABLE).update(
+        at=timezone.now() - timedelta(days=365 * years + 2)
+    )
     return incident
 
 
@@ -147,8 +165,9 @@ def test_recent_held_and_other_records_stay_and_learning_is_unlinked_not_removed
     RetentionHold.objects.create(incident=held, reason="Public inquiry", placed_by=org.people[Role.ADMINISTRATOR])
     young = _not_notifiable_years_ago(org, 1)
     open_case = incident_at(org, Stage.CASE_REVIEW)
-    item = LearningItem.objects.create(title="What we learnt", origin=LearningOrigin.objects.first(), incident=old,
-                                       author=org.people[Role.NIS_REVIEWER])
+    item = LearningItem.objects.create(
+        title="What we learnt", origin=LearningOrigin.objects.first(), incident=old, author=org.people[Role.NIS_REVIEWER]
+    )
     _confirm_all(org)
 
     _run("retention_purge")

@@ -17,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Where to write the archive (default: var/backups/sin-backup-<time>.tar.gz).")
 
     def handle(self, *args, **options):
-        output = options["output"] or Path(settings.BASE_DIR) / "var" / "backups" / f"sin-backup-{timezone.now():%Y%m%dT%H%M%SZ}.tar.gz"
+        output = (
+            options["output"]
+            or Path(settings.BASE_DIR) / "var" / "backups" / f"sin-backup-{timezone.now():%Y%m%dT%H%M%SZ}.tar.gz"
+        )
         try:
             result = backup_create(Path(output))
         except BackupError as error:

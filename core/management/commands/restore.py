@@ -31,5 +31,7 @@ class Command(BaseCommand):
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
-            raise CommandError(f"Restored, but the audit trail has {len(problems)} problem(s): see above, and docs/operations.md.")
+            raise CommandError(
+                f"Restored, but the audit trail has {len(problems)} problem(s): see above, and docs/operations.md."
+            )
         self.stdout.write(f"The audit trail is intact: {manifest['audit']['events']} events, as at the backup.")

@@ -35,11 +35,13 @@ class Command(BaseCommand):
             DemoLearning(people).load()
             # The cascades, alerts and checks act on the published items above.
             DemoLearningCascade(people).load()
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded the demo organisation: {Region.objects.count()} regions, {ServiceArea.objects.count()} service areas, "
-            f"{Team.objects.count()} teams, {CorporateFunction.objects.count()} corporate functions, "
-            f"{len(people)} people and {len(incidents)} incidents."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the demo organisation: {Region.objects.count()} regions, {ServiceArea.objects.count()} service areas, "
+                f"{Team.objects.count()} teams, {CorporateFunction.objects.count()} corporate functions, "
+                f"{len(people)} people and {len(incidents)} incidents."
+            )
+        )
         self.stdout.write(f"Every demo user's password is: {DEMO_PASSWORD}")
         self.stdout.write(f"Sign in as, for example, hannah.price (local manager) or {ADMIN_USERNAME} (administrator).")
         self.stdout.write("With OTP_REQUIRED=1, `manage.py demo_totp <username>` prints the current 6-digit code.")

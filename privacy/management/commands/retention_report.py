@@ -28,8 +28,10 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{len(due)} SIN(s) past a confirmed period would be removed by retention_purge:")
         for item in due:
             counts = ", ".join(f"{label} {count}" for label, count in what_removal_takes(item.incident).items())
-            self.stdout.write(f"  {item.reference} ({item.period.get_kind_display()}, {item.period.get_outcome_display().lower()} "
-                              f"on {item.counted_from}, kept until {item.kept_until}): {counts}")
+            self.stdout.write(
+                f"  {item.reference} ({item.period.get_kind_display()}, {item.period.get_outcome_display().lower()} "
+                f"on {item.counted_from}, kept until {item.kept_until}): {counts}"
+            )
         if unconfirmed:
             self.stdout.write(f"\n{len(unconfirmed)} more SIN(s) are past a period not yet confirmed (not removed until it is):")
             for item in unconfirmed:
@@ -39,7 +41,12 @@ class Command(BaseCommand):
     def _periods(self):
         self.stdout.write("Retention periods:")
         for period in RetentionPeriod.objects.select_related("confirmed_by"):
-            state = (f"confirmed by {period.confirmed_by.get_username()} on {period.confirmed_at:%Y-%m-%d}" if period.confirmed
-                     else "NOT YET CONFIRMED by the records manager")
-            note = " (not applied yet: the Learning Portal removes its own items)" if period.kind == RecordKind.LEARNING_ITEM else ""
+            state = (
+                f"confirmed by {period.confirmed_by.get_username()} on {period.confirmed_at:%Y-%m-%d}"
+                if period.confirmed
+                else "NOT YET CONFIRMED by the records manager"
+            )
+            note = (
+                " (not applied yet: the Learning Portal removes its own items)" if period.kind == RecordKind.LEARNING_ITEM else ""
+            )
             self.stdout.write(f"  {period}: {state}{note}")
