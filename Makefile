@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    set up, migrate, load the demo organisation, serve http://127.0.0.1:8000 with a background worker"
 	@echo "make test   set up, then ruff, Django checks, migrations check and the whole pytest suite (browser tests too)"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff check and ruff format --check"
 	@echo "make setup  create .venv and install the Python and npm packages (only what changed)"
 	@echo "make bench  benchmarks (not part of make test): pages with 20,000 incidents, alert latency"
 
@@ -48,13 +48,14 @@ run: setup
 
 test: setup
 	$(RUFF) check .
+	$(RUFF) format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=1 $(PY) -m pytest $(PYTEST_ARGS)
 
-# `ruff format --check` is not part of lint yet: part of the code predates the formatter.
 lint: setup
 	$(RUFF) check .
+	$(RUFF) format --check .
 
 # Benchmarks, not part of `make test`: numbers go in docs/performance.md.
 bench: setup
