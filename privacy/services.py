@@ -1,4 +1,5 @@
-"""Removing records past their retention period, and confirming the periods (docs/decisions/0013-retention.md).
+"""Removing records past their retention period, confirming the periods (docs/decisions/0013-retention.md),
+and writing a subject access export (privacy.subject_access).
 
 A SIN is removed with everything it owns: its timeline events, submitted
 versions, CEO decisions and briefings, CR1, actions, the notifications, emails
@@ -10,9 +11,14 @@ the chain intact; one more event records the removal: the reference, kind,
 outcome, period and how many records of each kind went, never their content.
 """
 
+import hashlib
+import json
 import logging
+import os
+import zipfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -106,3 +112,58 @@ def retention_period_confirm(*, actor, period_ids: list[int]) -> int:
             period.save(update_fields=["confirmed_by", "confirmed_at"])
             audit_record(actor=actor, action="privacy.retention_confirm", obj=period, changes={"years": period.years})
     return len(periods)
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    counts: dict[str, int]
+    sha256: str
+
+
+def _export_files(user, sections, *, generated_at, run_by: str) -> dict[str, bytes]:
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.template.loader import render_to_string
+
+    from documents.pdf import html_to_pdf
+
+    files = {}
+    for section in sections:
+        document = {"kind": section.title, "person": user.get_username(), "generated_at": generated_at, "count": len(section.rows),
+                    "records": section.rows}
+        files[f"{section.name}.json"] = json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+    files["summary.pdf"] = html_to_pdf(render_to_string("privacy/subject_access_summary.html", {
+        "full_name": user.get_full_name() or user.get_username(), "username": user.get_username(), "email": user.email,
+        "generated_at": generated_at, "run_by": run_by, "sections": sections,
+    }))
+    return files
+
+
+def subject_access_export(*, user, out: Path, run_by: str = "") -> Exported:
+    """Write what the service holds about `user` (privacy.subject_access) to a new zip at `out`, readable by its owner only.
+
+    The export and its audit event are one step: the zip takes its name only once the event is written.
+    """
+    from .subject_access import subject_access_sections
+
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"{out} already exists: choose a new file name.")
+    generated_at = timezone.now()
+    sections = subject_access_sections(user)
+    files = _export_files(user, sections, generated_at=generated_at, run_by=run_by)
+    partial = out.with_name(f".{out.name}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+        digest = hashlib.sha256(partial.read_bytes()).hexdigest()
+        counts = {section.name: len(section.rows) for section in sections}
+        with transaction.atomic():
+            audit_record(actor=None, action="privacy.subject_access_export", obj=user,
+                         changes={"run_by": run_by, "counts": counts, "sha256": digest})
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return Exported(path=out, counts=counts, sha256=digest)
