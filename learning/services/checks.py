@@ -177,7 +177,9 @@ def check_record(*, actor, item_id: int, data: CheckInput) -> EmbeddingCheck:
 def _climb(*, actor, item: LearningItem, check: EmbeddingCheck) -> None:
     """What the finding does to the ladder (3.6, DESIGN.md "Learning Portal")."""
     where = f"{check.get_forum_display()}, {check.area}, {check.checked_on:%d %B %Y}"
-    if check.finding == Finding.EMBEDDED and item.rung in (Rung.ACTIONS_AGREED, Rung.ACTIONS_DONE):
+    # The ladder is climbed one rung at a time: learning whose actions are not all done is not yet
+    # "verified in practice", however the check went (the finding is kept on the timeline).
+    if check.finding == Finding.EMBEDDED and item.rung == Rung.ACTIONS_DONE:
         learning_item_move(
             item=item,
             to_rung=Rung.VERIFIED,
@@ -192,6 +194,8 @@ def _climb(*, actor, item: LearningItem, check: EmbeddingCheck) -> None:
             actor=actor,
             text=f"Sustained: the re-check found the learning still embedded ({where}).",
         )
+    elif check.finding == Finding.EMBEDDED and item.rung in (Rung.IDENTIFIED, Rung.ACTIONS_AGREED):
+        item_note(item=item, actor=actor, text=f"Check: embedded ({where}); verified once its actions are done.")
     elif check.finding == Finding.EMBEDDED:
         item_note(item=item, actor=actor, text=f"Check: embedded ({where}).")
     elif check.finding == Finding.NOT_EMBEDDED and item.rung in (Rung.VERIFIED, Rung.SUSTAINED):
