@@ -129,13 +129,27 @@ def _export_files(user, sections, *, generated_at, run_by: str) -> dict[str, byt
 
     files = {}
     for section in sections:
-        document = {"kind": section.title, "person": user.get_username(), "generated_at": generated_at, "count": len(section.rows),
-                    "records": section.rows}
+        document = {
+            "kind": section.title,
+            "person": user.get_username(),
+            "generated_at": generated_at,
+            "count": len(section.rows),
+            "records": section.rows,
+        }
         files[f"{section.name}.json"] = json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
-    files["summary.pdf"] = html_to_pdf(render_to_string("privacy/subject_access_summary.html", {
-        "full_name": user.get_full_name() or user.get_username(), "username": user.get_username(), "email": user.email,
-        "generated_at": generated_at, "run_by": run_by, "sections": sections,
-    }))
+    files["summary.pdf"] = html_to_pdf(
+        render_to_string(
+            "privacy/subject_access_summary.html",
+            {
+                "full_name": user.get_full_name() or user.get_username(),
+                "username": user.get_username(),
+                "email": user.email,
+                "generated_at": generated_at,
+                "run_by": run_by,
+                "sections": sections,
+            },
+        )
+    )
     return files
 
 
@@ -161,8 +175,12 @@ def subject_access_export(*, user, out: Path, run_by: str = "") -> Exported:
         digest = hashlib.sha256(partial.read_bytes()).hexdigest()
         counts = {section.name: len(section.rows) for section in sections}
         with transaction.atomic():
-            audit_record(actor=None, action="privacy.subject_access_export", obj=user,
-                         changes={"run_by": run_by, "counts": counts, "sha256": digest})
+            audit_record(
+                actor=None,
+                action="privacy.subject_access_export",
+                obj=user,
+                changes={"run_by": run_by, "counts": counts, "sha256": digest},
+            )
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)

@@ -45,11 +45,25 @@ def pdf_html(monkeypatch):
 def _world(org):
     """The local manager writes a SIN, takes part in it, is sent alerts; the AD writes an analysis of their own."""
     lm, ad = org.people[Role.LOCAL_MANAGER], org.people[Role.ASSISTANT_DIRECTOR]
-    incident = services.incident_create(actor=lm, team=org.team, data=case_form(
-        children=CHILD, case_reference=REFERENCE, court=COURT, title="Harm at contact", what_happened="The manager's own account."))
+    incident = services.incident_create(
+        actor=lm,
+        team=org.team,
+        data=case_form(
+            children=CHILD,
+            case_reference=REFERENCE,
+            court=COURT,
+            title="Harm at contact",
+            what_happened="The manager's own account.",
+        ),
+    )
     incident = services.incident_submit(actor=lm, incident_id=incident.pk, expected_version=incident.version)
-    services.incident_ad_analyse(actor=ad, incident_id=incident.pk, expected_version=incident.version,
-                                 analysis="The AD's private analysis.", proposal=Proposal.MEETS_SHARE)
+    services.incident_ad_analyse(
+        actor=ad,
+        incident_id=incident.pk,
+        expected_version=incident.version,
+        analysis="The AD's private analysis.",
+        proposal=Proposal.MEETS_SHARE,
+    )
     services.incident_viewed(actor=lm, incident=incident)
     other = incident_at(org, Stage.WITH_AD, author=ad)  # not theirs
     return lm, incident, other
@@ -69,8 +83,16 @@ def test_the_export_holds_what_they_wrote_did_and_were_sent_one_file_per_kind(or
     lm, incident, other = _world(org)
     files = _export(lm, tmp_path / "sar.zip")
 
-    assert {"account.json", "roles.json", "sins_written.json", "timeline_entries.json", "notifications.json",
-            "audit_what_they_did.json", "other_records.json", "summary.pdf"} <= set(files)
+    assert {
+        "account.json",
+        "roles.json",
+        "sins_written.json",
+        "timeline_entries.json",
+        "notifications.json",
+        "audit_what_they_did.json",
+        "other_records.json",
+        "summary.pdf",
+    } <= set(files)
     assert files["summary.pdf"].startswith(b"%PDF")
     assert _records(files, "account")[0]["username"] == lm.username
     written = _records(files, "sins_written")
@@ -78,7 +100,9 @@ def test_the_export_holds_what_they_wrote_did_and_were_sent_one_file_per_kind(or
     assert written[0]["what_happened"] == "The manager's own account."
     steps = [e["step"] for e in _records(files, "timeline_entries")]
     assert steps[0] == "Draft started" and steps[1].startswith("Submitted") and len(steps) == 2
-    assert any(e["action"] == "incident.view" and e["object_id"] == str(incident.pk) for e in _records(files, "audit_what_they_did"))
+    assert any(
+        e["action"] == "incident.view" and e["object_id"] == str(incident.pk) for e in _records(files, "audit_what_they_did")
+    )
     assert _records(files, "roles")[0]["role"] == Role.LOCAL_MANAGER.label
     everything = b"".join(data for name, data in files.items() if name.endswith(".json")).decode()
     assert other.reference not in everything
@@ -101,7 +125,7 @@ def test_the_pdf_summary_says_free_text_mentions_are_out_of_scope_and_counts_eac
     summary = pdf_html[-1]
     assert "Incidents where the person is only mentioned in free text are out of scope." in summary
     assert "the child or children, the Cafcass case reference and the court are left out" in summary
-    assert f"<td>sins_written.json</td><td class=\"count\">1</td>" in summary
+    assert f'<td>sins_written.json</td><td class="count">1</td>' in summary
     assert lm.username in summary and len(files) == summary.count(".json</td>") + 1
 
 
@@ -121,8 +145,13 @@ def test_records_naming_them_elsewhere_are_listed_by_kind_and_id(org, tmp_path, 
     granted = RoleAssignment.objects.filter(user=org.people[Role.NIS_REVIEWER]).first()
     RoleAssignment.objects.filter(pk=granted.pk).update(granted_by=lm)
     files = _export(lm, tmp_path / "sar.zip")
-    assert {"kind": "role assignment", "model": "organisation.roleassignment", "field": "granted_by", "count": 1,
-            "ids": [granted.pk]} in _records(files, "other_records")
+    assert {
+        "kind": "role assignment",
+        "model": "organisation.roleassignment",
+        "field": "granted_by",
+        "count": 1,
+        "ids": [granted.pk],
+    } in _records(files, "other_records")
 
 
 def test_an_unknown_person_or_an_existing_file_is_refused_and_nothing_is_written_or_audited(org, tmp_path):

@@ -10,8 +10,10 @@ from privacy.services import subject_access_export
 
 
 class Command(BaseCommand):
-    help = ("Write what the service holds about a person (as author, actor, owner, recipient) to OUT.zip: one JSON file per "
-            "kind of record and summary.pdf; audited. Incidents where they are only mentioned in free text are out of scope.")
+    help = (
+        "Write what the service holds about a person (as author, actor, owner, recipient) to OUT.zip: one JSON file per "
+        "kind of record and summary.pdf; audited. Incidents where they are only mentioned in free text are out of scope."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -28,5 +30,7 @@ class Command(BaseCommand):
         except FileExistsError as error:
             raise CommandError(str(error)) from None
         total = sum(exported.counts.values())
-        self.stdout.write(f"Wrote {exported.path}: {total} record(s) in {len(exported.counts)} file(s) and summary.pdf "
-                          f"(SHA-256 {exported.sha256}). It holds personal data: keep it as OFFICIAL-SENSITIVE.")
+        self.stdout.write(
+            f"Wrote {exported.path}: {total} record(s) in {len(exported.counts)} file(s) and summary.pdf "
+            f"(SHA-256 {exported.sha256}). It holds personal data: keep it as OFFICIAL-SENSITIVE."
+        )
