@@ -26,7 +26,7 @@ OPENED = "incident.access_log_view"
 
 # The events that are someone seeing the record or a part of it, and what the page calls each.
 SEEN = {
-    "incident.view": "Read the record",
+    "incident.view": "Read the record (its page, or the record or its CR1 through the API)",
     "incident.download_docx": "Downloaded the record as Word",
     "incident.download_pdf": "Downloaded the record as PDF",
     "attachment.download": "Downloaded a file",

@@ -203,3 +203,21 @@ def test_a_bad_day_is_refused_with_a_clear_message():
 
     with pytest.raises(CommandError, match="--today must be a date as YYYY-MM-DD"):
         call_command("retention_report", "--today", "31/12/2030")
+
+
+def test_an_administrator_places_a_hold_in_the_admin_and_it_is_audited(org, client):
+    from conftest import sign_in
+
+    admin = org.people[Role.ADMINISTRATOR]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    incident = _not_notifiable_years_ago(org, 3)
+    sign_in(client, admin)
+    assert client.get("/admin/privacy/retentionhold/add/").status_code == 200
+    response = client.post("/admin/privacy/retentionhold/add/", {"incident": incident.pk, "reason": "Civil claim notified"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hold = RetentionHold.objects.get(incident=incident)
+    assert hold.placed_by == admin
+    assert AuditEvent.objects.filter(action="admin.privacy.retentionhold.create", object_id=str(hold.pk)).exists()
+    _confirm_all(org)
+    assert "0 SIN(s) removed." in _run("retention_purge")

@@ -125,7 +125,7 @@ def test_the_pdf_summary_says_free_text_mentions_are_out_of_scope_and_counts_eac
     summary = pdf_html[-1]
     assert "Incidents where the person is only mentioned in free text are out of scope." in summary
     assert "the child or children, the Cafcass case reference and the court are left out" in summary
-    assert f'<td>sins_written.json</td><td class="count">1</td>' in summary
+    assert '<td>sins_written.json</td><td class="count">1</td>' in summary
     assert lm.username in summary and len(files) == summary.count(".json</td>") + 1
 
 
