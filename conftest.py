@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 @pytest.fixture(autouse=True)
 def _criteria_after_flush(request):
-    """Load the criteria again for a test that commits for real.
+    """Load the criteria (and the learning lists) again for a test that commits for real.
 
     They come from a data migration; a transactional test (transaction=True, or
     any test with the live server) flushes the database when it ends, so the
@@ -20,8 +20,12 @@ def _criteria_after_flush(request):
     request.getfixturevalue("transactional_db")
     from incidents.criteria import load_criteria
     from incidents.models import Criterion
+    from learning.choices import load_lists
+    from learning.models import CriterionTheme, LearningOrigin, Theme
 
     load_criteria(Criterion)
+    # The Learning Portal's origins and themes come from a data migration too.
+    load_lists(LearningOrigin, Theme, CriterionTheme, Criterion)
 
 
 @pytest.fixture
