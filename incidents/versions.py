@@ -11,6 +11,7 @@ next version shows, field by field, what changed.
 from dataclasses import dataclass
 from datetime import date
 
+from .fields import decrypt, encrypt, is_encrypted
 from .models import CaseReview, Incident, IncidentEvent, SubmittedVersion
 
 FORM_FIELDS = [
@@ -29,6 +30,8 @@ FORM_FIELDS = [
 ]
 CR1_FIELDS = ["summary", "chronology", "analysis_of_practice", "findings", "learning_identified", "recommendations"]
 CRITERIA = "criteria"
+# Kept encrypted in a submitted version as in the record itself (docs/decisions/0019).
+ENCRYPTED_FIELDS = ("children", "case_reference", "court")
 
 
 def _text(value) -> str:
@@ -41,8 +44,19 @@ def _text(value) -> str:
 
 def sin_values(incident: Incident) -> dict:
     values = {name: _text(getattr(incident, name)) for name in FORM_FIELDS}
+    for name in ENCRYPTED_FIELDS:
+        if values[name]:
+            values[name] = encrypt(values[name])
     values[CRITERIA] = [criterion.text for criterion in incident.criteria.order_by("kind", "order")]
     return values
+
+
+def readable(version: SubmittedVersion) -> dict:
+    """A version's values as they read, the encrypted ones opened."""
+    return {
+        name: decrypt(value, label=name) if name in ENCRYPTED_FIELDS and is_encrypted(value) else value
+        for name, value in version.values.items()
+    }
 
 
 def cr1_values(review: CaseReview) -> dict:
@@ -83,10 +97,11 @@ def changes_between(before: SubmittedVersion, after: SubmittedVersion) -> list[C
     names = ([CRITERIA] if after.form == SubmittedVersion.Form.SIN else []) + (
         FORM_FIELDS if after.form == SubmittedVersion.Form.SIN else CR1_FIELDS
     )
+    old, new = readable(before), readable(after)
     return [
-        Change(_label(after.form, name), _shown(before.values.get(name, "")), _shown(after.values.get(name, "")))
+        Change(_label(after.form, name), _shown(old.get(name, "")), _shown(new.get(name, "")))
         for name in names
-        if before.values.get(name, "") != after.values.get(name, "")
+        if old.get(name, "") != new.get(name, "")
     ]
 
 

@@ -10,6 +10,7 @@ import html
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from audit.models import AuditEvent
 from conftest import sign_in
@@ -17,6 +18,7 @@ from incidents import services
 from incidents.choices import Stage, Step
 from incidents.models import SubmittedVersion
 from incidents.tests.factories import CR1_VALUES, case_form, incident_at
+from incidents.versions import readable
 from organisation.choices import Role
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,12 @@ def test_the_answer_is_a_timeline_entry_of_its_own_and_the_questioned_version_st
     assert resubmission.text == ANSWER and resubmission.actor == org.people[Role.LOCAL_MANAGER]
     first, second = SubmittedVersion.objects.filter(incident=incident, form=SubmittedVersion.Form.SIN).order_by("number")
     assert (first.number, second.number) == (1, 2)
-    assert first.values["children"] == "A, 4" and second.values["children"] == "B, 6"
+    assert readable(first)["children"] == "A, 4" and readable(second)["children"] == "B, 6"
+    # Kept encrypted at rest, as the record itself is (decision 0019).
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT "values" FROM incidents_submittedversion WHERE id = %s', [first.pk])
+        raw = str(cursor.fetchone()[0])
+    assert "A, 4" not in raw and "fernet:" in raw
     assert second.event == resubmission
     assert AuditEvent.objects.filter(action="incident.resubmit", object_id=str(incident.pk)).exists()
 
