@@ -114,6 +114,20 @@ def test_learning_from_a_cr1_cascaded_acknowledged_and_verified_in_practice(live
     page = lead.visit(page.url.replace(live_server.url, ""), "the alert, as the lead sees it")
     expect(page.get_by_test_id("have-acknowledged")).to_contain_text("Pat Okoro")
 
+    # --- The training and policy reviews are done: the ladder is climbed one rung at a time, so learning is
+    # verified in practice only once its actions are done (their owners, through the action's service).
+    from actions.choices import FINISHED_ACTION_STATUSES, ActionStatus
+    from actions.services import action_update
+
+    for action in item.actions.exclude(status__in=FINISHED_ACTION_STATUSES):
+        action_update(
+            actor=action.owner,
+            action_id=action.pk,
+            expected_version=action.version,
+            status=ActionStatus.DONE,
+            evidence="Training material and guidance updated.",
+        )
+
     # --- 4. The Operational AD records an AQR check that finds the learning embedded.
     record_aqr_check(ad, item, today)
 
