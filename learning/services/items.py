@@ -413,7 +413,7 @@ def learning_item_carry(*, actor, incident_id: int, action_ids: list[int] | None
     from incidents.workflow import ACTION_STAGES
 
     with transaction.atomic():
-        incident = incidents_visible_to(actor).select_for_update().filter(pk=incident_id).first()
+        incident = incidents_visible_to(actor).select_for_update(of=("self",)).filter(pk=incident_id).first()
         if incident is None:
             raise NotAllowed("You cannot carry the learning of this incident.")
         _require(
