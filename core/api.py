@@ -61,13 +61,32 @@ def api_or_page(page_view, status: int):
 
 
 class BoundedJSONParser(JSONParser):
-    """JSON, where nesting deep enough to exhaust the parser is a 400 like any other malformed body."""
+    """JSON, where nesting deep enough to exhaust the parser is a 400 like any other malformed body, and so
+    is text that is not Unicode a database can keep (a lone surrogate such as "\\ud800", which JSON allows
+    and PostgreSQL cannot store, or a NUL character)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:
             raise ParseError("JSON parse error - nested too deeply") from error
+        if not _encodable(data):
+            raise ParseError("JSON parse error - the text holds a NUL character or characters that are not valid Unicode")
+        return data
+
+
+def _encodable(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value  # PostgreSQL keeps no NUL in text
+    if isinstance(value, dict):
+        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(v) for v in value)
+    return True
 
 
 # What the API's people endpoints read: JSON only, as the schema says (a form cannot send a null).
