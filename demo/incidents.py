@@ -4,190 +4,31 @@ Made by calling incidents.services as the right people, so the timelines,
 audit trail and notifications are exactly what real use would leave behind.
 """
 
-from datetime import timedelta
-
-from django.utils import timezone
-
 from incidents import services
 from incidents.choices import Kind
-from incidents.models import Incident
+
+from .incident_steps import IncidentSteps
 
 
-class DemoIncidents:
+class DemoIncidents(IncidentSteps):
     """About a dozen incidents, one or more at every stage, each taken there by the people whose step it is."""
-
-    def __init__(self, people: dict, places: dict):
-        self.p = people
-        self.places = places
-        self.today = timezone.localdate()
-
-    # --- small helpers -----------------------------------------------------
-
-    def _days_ago(self, days: int):
-        return self.today - timedelta(days=days)
-
-    def _version(self, incident) -> int:
-        return Incident.objects.values_list("version", flat=True).get(pk=incident.pk)
-
-    def _case(
-        self,
-        author: str,
-        team: str,
-        *,
-        criteria: list[str],
-        title: str,
-        children: str,
-        case_reference: str,
-        court: str,
-        days_ago: int,
-        what_happened: str,
-        involvement: str,
-        agencies: str = "",
-        media: str = "",
-        immediate: str = "",
-        other_description: str = "",
-        submit: bool = True,
-    ):
-        incident_date = self._days_ago(days_ago)
-        data = services.FormData(
-            criteria=criteria,
-            values={
-                "title": title,
-                "children": children,
-                "case_reference": case_reference,
-                "court": court,
-                "incident_date": incident_date,
-                "aware_date": incident_date + timedelta(days=1),
-                "what_happened": what_happened,
-                "cafcass_involvement": involvement,
-                "other_agencies": agencies,
-                "media_risk": media,
-                "immediate_actions": immediate,
-                "other_description": other_description,
-            },
-        )
-        incident = services.incident_create(actor=self.p[author], kind=Kind.CASE, team=self.places[team], data=data)
-        if submit:
-            incident = services.incident_submit(actor=self.p[author], incident_id=incident.pk, expected_version=incident.version)
-        return incident
-
-    def _non_case(
-        self,
-        author: str,
-        *,
-        function: str = "",
-        service_area: str = "",
-        criteria: list[str],
-        title: str,
-        days_ago: int,
-        what_happened: str,
-        immediate: str,
-        media: str = "",
-    ):
-        incident_date = self._days_ago(days_ago)
-        data = services.FormData(
-            criteria=criteria,
-            values={
-                "title": title,
-                "incident_date": incident_date,
-                "aware_date": incident_date,
-                "what_happened": what_happened,
-                "immediate_actions": immediate,
-                "media_risk": media,
-            },
-        )
-        incident = services.incident_create(
-            actor=self.p[author],
-            kind=Kind.NON_CASE,
-            data=data,
-            function=self.places[function] if function else None,
-            service_area=self.places[service_area] if service_area else None,
-        )
-        return services.incident_submit(actor=self.p[author], incident_id=incident.pk, expected_version=incident.version)
-
-    def _analyse(self, incident, ad: str, analysis: str, proposal: str = "meets_share"):
-
-        return services.incident_ad_analyse(
-            actor=self.p[ad],
-            incident_id=incident.pk,
-            expected_version=self._version(incident),
-            analysis=analysis,
-            proposal=proposal,
-        )
-
-    def _sign_off(self, incident, od: str, comment: str = ""):
-
-        return services.incident_od_sign_off(
-            actor=self.p[od], incident_id=incident.pk, expected_version=self._version(incident), comment=comment
-        )
-
-    def _ceo(self, incident, decision: str, rationale: str, **kwargs):
-
-        return services.incident_ceo_decide(
-            actor=self.p["elizabeth.hart"],
-            incident_id=incident.pk,
-            expected_version=self._version(incident),
-            decision=decision,
-            rationale=rationale,
-            **kwargs,
-        )
-
-    def _cr1(self, incident, reviewer: str, values: dict):
-
-        return services.case_review_save(
-            actor=self.p[reviewer], incident_id=incident.pk, expected_version=self._version(incident), values=values, submit=True
-        )
-
-    def _cr1_sign_off(self, incident, od: str, comment: str = ""):
-
-        return services.case_review_sign_off(
-            actor=self.p[od], incident_id=incident.pk, expected_version=self._version(incident), comment=comment
-        )
-
-    def _final(self, incident, decision: str, rationale: str, **kwargs):
-
-        return services.incident_ceo_final_decide(
-            actor=self.p["elizabeth.hart"],
-            incident_id=incident.pk,
-            expected_version=self._version(incident),
-            decision=decision,
-            rationale=rationale,
-            **kwargs,
-        )
-
-    def _action(self, incident, actor: str, owner: str, description: str, due_in_days: int):
-
-        return services.action_add(
-            actor=self.p[actor],
-            incident_id=incident.pk,
-            expected_version=self._version(incident),
-            action=services.RequestedAction(
-                description=description, owner=self.p[owner], due_date=self.today + timedelta(days=due_in_days)
-            ),
-        )
-
-    def _update_action(self, action, actor: str, status: str, evidence: str = ""):
-
-        return services.action_update(
-            actor=self.p[actor], action_id=action.pk, expected_version=action.version, status=status, evidence=evidence
-        )
-
-    def _close(self, incident, actor: str):
-
-        return services.incident_close(actor=self.p[actor], incident_id=incident.pk, expected_version=self._version(incident))
-
-    # --- the incidents -------------------------------------------------------------
 
     def load(self) -> list:
         """Every incident of the demo, in the order they were written."""
         return [
             *self._before_the_ad(),
+            *self._with_the_ad(),
             *self._with_directors(),
+            *self._more_with_directors(),
+            *self._not_notifiable(),
             *self._under_review(),
+            *self._cr1_awaiting_sign_off(),
             *self._after_review(),
             *self._actions_under_way(),
+            *self._case_actions_under_way(),
             *self._non_case_and_closed(),
             *self._closed(),
+            *self._closed_non_case(),
             *self._non_case_drafts(),
         ]
 
@@ -233,6 +74,12 @@ class DemoIncidents:
             questions="Please add the date of the last home visit and whether domestic abuse was raised in the application.",
         )
         made.append(returned)
+
+        return made
+
+    def _with_the_ad(self) -> list:
+        """Submitted, awaiting the AD."""
+        made = []
 
         # With the AD: submitted, awaiting analysis and proposal.
         made.append(
@@ -280,6 +127,12 @@ class DemoIncidents:
         )
         made.append(with_od)
 
+        return made
+
+    def _more_with_directors(self) -> list:
+        """A second SIN with an AD, one with an OD in the South."""
+        made = []
+
         # Two more waiting for a director: a second SIN with an AD, and one with an OD in the South.
         made.append(
             self._case(
@@ -315,6 +168,12 @@ class DemoIncidents:
             devon, "daniel.evans", "Risk to a member of staff and to Cafcass's reputation. Meets the criteria; CMT should see it."
         )
         made.append(devon)
+
+        return made
+
+    def _not_notifiable(self) -> list:
+        """Recorded as not meeting the criteria."""
+        made = []
 
         # Not notifiable: the OD records that it does not meet the criteria.
         not_notifiable = self._case(
@@ -376,6 +235,12 @@ class DemoIncidents:
             case_review, "claire.donovan", "daniel.evans", "Review the placement assessment with the local authority.", 15
         )
         made.append(case_review)
+
+        return made
+
+    def _cr1_awaiting_sign_off(self) -> list:
+        """The CR1 submitted; a briefing shared with the Chair."""
+        made = []
 
         # CR1 awaiting sign-off: the NIS reviewer has submitted it; the CEO shared a briefing with the Chair.
         cr1 = self._case(
@@ -490,6 +355,12 @@ class DemoIncidents:
         )
         self._action(notified, "kwame.asante", "kwame.asante", "Run a phishing awareness refresher for all staff.", 30)
         made.append(notified)
+
+        return made
+
+    def _case_actions_under_way(self) -> list:
+        """A case SIN whose actions are under way."""
+        made = []
 
         # Actions under way (case): CEO's final decision shared with the Board; actions open.
         actions = self._case(
@@ -612,6 +483,12 @@ class DemoIncidents:
         self._update_action(done, "hannah.price", "done", "Audit tool updated; five reports audited with the new check.")
         self._close(closed, "sarah.whitfield")
         made.append(closed)
+
+        return made
+
+    def _closed_non_case(self) -> list:
+        """A closed non-case SIN, and Legal's notified one."""
+        made = []
 
         # Closed (non-case): a health and safety incident, no further action.
         hs = self._non_case(
